@@ -1,0 +1,3 @@
+module github.com/deepnet-go/deepnet
+
+go 1.26.8
