@@ -11,17 +11,17 @@ type Kind string
 
 // The layer kinds a spec can name.
 const (
-	Conv      Kind = "conv"
-	MaxPool   Kind = "maxpool"
-	L2Pool    Kind = "l2pool"
-	AvgPool   Kind = "avgpool"
-	FC        Kind = "fc"
-	Softmax   Kind = "softmax"
-	Dropout   Kind = "dropout"
-	Sigmoid   Kind = "sigmoid"
-	Tanh      Kind = "tanh"
-	ReLU      Kind = "relu"
-	Linear    Kind = "linear"
+	Conv    Kind = "conv"
+	MaxPool Kind = "maxpool"
+	L2Pool  Kind = "l2pool"
+	AvgPool Kind = "avgpool"
+	FC      Kind = "fc"
+	Softmax Kind = "softmax"
+	Dropout Kind = "dropout"
+	Sigmoid Kind = "sigmoid"
+	Tanh    Kind = "tanh"
+	ReLU    Kind = "relu"
+	Linear  Kind = "linear"
 )
 
 // LayerSpec describes one layer: its kind and sizes.
