@@ -1,0 +1,49 @@
+// Package nn holds deepnet's layers and Network, a sequence of layers built
+// from a Spec (the architecture as data: a line of text that ParseSpec reads
+// and Spec.String writes back).
+//
+// # Layers
+//
+// Convolution (ConvLayer), max, L2 and average pooling (PoolLayer),
+// fully-connected (DenseLayer), sigmoid, tanh and ReLU (ActivationLayer),
+// dropout (DropoutLayer) and the softmax output with the log-likelihood cost
+// (SoftmaxLayer). Each file holds one layer with its forward and backward
+// passes side by side. Every layer is checked against PyTorch's float64
+// results (testdata/torch_layers.json) and by central differences.
+//
+// # Semantics (network3.py)
+//
+// Convolution is "valid" cross-correlation, as the book's equation. The
+// book's presets write conv → pool → activation, as network3's ConvPoolLayer
+// (it pools before adding the bias and applying the activation; the bias is
+// constant over a pooling block, so adding it before pooling, as ConvLayer
+// does, gives the same result). Pooling ignores border rows and columns that
+// do not fill a block. Dropout acts on the input of the layer after it; it is
+// "inverted" (kept values scaled by 1/(1-p) in training, nothing at
+// inference), which equals network3's scaling of weights by (1-p) at
+// inference in expectation. The default initialisation is network3's (see
+// Network3); the softmax layer starts at zero.
+//
+// # Layout and buffers (a change from the design, and why)
+//
+// Images travel through convolution and pooling as [C][N][H][W], channel
+// before image, not NCHW: then the convolution of a whole mini-batch is one
+// matrix product W[F, C·KH·KW] · col[C·KH·KW, N·OH·OW] whose output is
+// already the next layer's input, with no transposition, and its long side
+// (N·OH·OW) is the one the GEMM micro-kernel streams over. For one channel,
+// as MNIST, [1][N][H][W] and NCHW are the same bytes. DenseLayer flattens
+// images to [N][C·H·W] in PyTorch's order, so that weights are stored as
+// PyTorch stores them (conv [F][C][KH][KW], fully-connected [out][in]).
+//
+// A layer is built for an input shape and a largest batch (MaxBatch) and
+// allocates every buffer then; Forward and Backward write only into those
+// buffers and never allocate. A network evaluates any batch of 1..MaxBatch
+// examples. Parameter gradients are overwritten by each Backward, not
+// accumulated, so an optimiser step needs no zeroing pass.
+//
+// # Errors
+//
+// A spec that cannot be parsed or does not fit its input is an error that
+// says which layer and why; a wrong batch size or slice length passed to
+// Forward is a programmer error and panics.
+package nn
