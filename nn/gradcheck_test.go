@@ -19,19 +19,29 @@ func randSlice(rng *rand.Rand, n int, scale float64) []float32 {
 // differences of L = Σ gy·Forward(x).
 func checkLayer(t *testing.T, l Layer, in Shape, n int) {
 	t.Helper()
+	checkLayerMode(t, l, in, n, false)
+}
+
+// checkLayerMode is checkLayer with Forward in training mode or not.
+func checkLayerMode(t *testing.T, l Layer, in Shape, n int, train bool) {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
+	var params []*Param
 	for _, p := range l.Params() {
-		copy(p.Value.Data, randSlice(rng, p.Value.Len(), 0.5))
+		if p.Grad != nil {
+			copy(p.Value.Data, randSlice(rng, p.Value.Len(), 0.5))
+			params = append(params, p)
+		}
 	}
 	x := randSlice(rng, in.Size()*n, 1)
 	gy := randSlice(rng, l.OutShape().Size()*n, 1)
-	cost := func() float64 { return gradcheck.Dot(gy, l.Forward(x, n, false)) }
-	l.Forward(x, n, false)
+	cost := func() float64 { return gradcheck.Dot(gy, l.Forward(x, n, train)) }
+	l.Forward(x, n, train)
 	gx := append([]float32(nil), l.Backward(gy)...)
 	if err := gradcheck.Compare("gx", gx, gradcheck.Numeric(x, 1e-2, cost), 2e-2, 1e-1); err != nil {
 		t.Error(err)
 	}
-	for _, p := range l.Params() {
+	for _, p := range params {
 		if err := gradcheck.Compare(p.Name, p.Grad.Data, gradcheck.Numeric(p.Value.Data, 1e-2, cost), 2e-2, 1e-1); err != nil {
 			t.Error(err)
 		}
@@ -75,6 +85,16 @@ func TestGradientActivations(t *testing.T) {
 	in := Shape{C: 2, H: 3, W: 3}
 	for _, k := range []Kind{Sigmoid, Tanh, ReLU} {
 		checkLayer(t, NewActivation(LayerSpec{Kind: k}, in, 2), in, 2)
+	}
+}
+
+func TestGradientBatchNorm(t *testing.T) {
+	for _, in := range []Shape{{C: 3, H: 4, W: 3}, {C: 5, H: 1, W: 1, Flat: true}} {
+		for _, train := range []bool{true, false} {
+			l := NewBatchNorm(LayerSpec{Kind: BatchNorm}, in, 4, "bn")
+			l.Forward(randSlice(rand.New(rand.NewPCG(1, 1)), in.Size()*4, 2), 4, true) // move the running statistics
+			checkLayerMode(t, l, in, 4, train)
+		}
 	}
 }
 

@@ -72,6 +72,8 @@ func New(cfg Config) (*Network, error) {
 			layer = NewDropout(ls, shape, cfg.MaxBatch, cfg.Seed, uint64(1000+i))
 		case Sigmoid, Tanh, ReLU:
 			layer = NewActivation(ls, shape, cfg.MaxBatch)
+		case BatchNorm:
+			layer = NewBatchNorm(ls, shape, cfg.MaxBatch, name)
 		default:
 			err = fmt.Errorf("unknown layer kind %q", ls.Kind)
 		}
@@ -93,7 +95,8 @@ func New(cfg Config) (*Network, error) {
 	return net, nil
 }
 
-// Params returns every trainable tensor, in layer order.
+// Params returns every parameter tensor, in layer order: the trained ones
+// and the buffers (batch normalisation's running statistics, Grad nil).
 func (net *Network) Params() []*Param { return net.params }
 
 // Classes returns the number of output classes.

@@ -84,7 +84,7 @@ func TestSameSeedSameWeights(t *testing.T) {
 
 // TestTrainingStepDoesNotAllocate covers every layer kind.
 func TestTrainingStepDoesNotAllocate(t *testing.T) {
-	net := mnistNet(t, "conv:4x5x5 maxpool:2 relu conv:6x3x3 l2pool:2 tanh avgpool:1 dropout:0.5 fc:30:sigmoid softmax:10", 10, 1)
+	net := mnistNet(t, "conv:4x5x5 batchnorm maxpool:2 relu conv:6x3x3 l2pool:2 tanh avgpool:1 dropout:0.5 fc:30 batchnorm sigmoid softmax:10", 10, 1)
 	rng := rand.New(rand.NewPCG(1, 1))
 	x := randSlice(rng, 10*784, 1)
 	labels := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}

@@ -11,17 +11,18 @@ type Kind string
 
 // The layer kinds a spec can name.
 const (
-	Conv    Kind = "conv"
-	MaxPool Kind = "maxpool"
-	L2Pool  Kind = "l2pool"
-	AvgPool Kind = "avgpool"
-	FC      Kind = "fc"
-	Softmax Kind = "softmax"
-	Dropout Kind = "dropout"
-	Sigmoid Kind = "sigmoid"
-	Tanh    Kind = "tanh"
-	ReLU    Kind = "relu"
-	Linear  Kind = "linear"
+	Conv      Kind = "conv"
+	MaxPool   Kind = "maxpool"
+	L2Pool    Kind = "l2pool"
+	AvgPool   Kind = "avgpool"
+	FC        Kind = "fc"
+	Softmax   Kind = "softmax"
+	Dropout   Kind = "dropout"
+	Sigmoid   Kind = "sigmoid"
+	Tanh      Kind = "tanh"
+	ReLU      Kind = "relu"
+	Linear    Kind = "linear"
+	BatchNorm Kind = "batchnorm"
 )
 
 // LayerSpec describes one layer: its kind and sizes.
@@ -47,6 +48,7 @@ type LayerSpec struct {
 //	fc:UNITS[:ACT]             fully connected, optionally followed by ACT
 //	softmax:CLASSES            fully connected (zero init) + softmax output
 //	dropout:P                  drop each input with probability P in training
+//	batchnorm                  batch normalisation per feature map or unit
 //	sigmoid | tanh | relu      activations
 //
 // "fc:100:relu" is shorthand for "fc:100 relu" ("fc:100:linear" for "fc:100"). A spec must end with a
@@ -76,7 +78,7 @@ func ParseSpec(text string) (Spec, error) {
 	return s, nil
 }
 
-const specHelp = "valid layers: conv:MAPSxKHxKW[/STRIDE], maxpool:P[xQ], l2pool:P[xQ], avgpool:P[xQ], fc:UNITS[:ACT], softmax:CLASSES, dropout:P, sigmoid, tanh, relu"
+const specHelp = "valid layers: conv:MAPSxKHxKW[/STRIDE], maxpool:P[xQ], l2pool:P[xQ], avgpool:P[xQ], fc:UNITS[:ACT], softmax:CLASSES, dropout:P, batchnorm, sigmoid, tanh, relu"
 
 // Validate checks the sizes of every layer and that the spec ends with its
 // only softmax layer.
@@ -105,7 +107,7 @@ func (s Spec) Validate() error {
 			if !(l.P >= 0 && l.P < 1) {
 				return fmt.Errorf("spec layer %d: dropout probability %v not in [0, 1)", i+1, l.P)
 			}
-		case Sigmoid, Tanh, ReLU:
+		case Sigmoid, Tanh, ReLU, BatchNorm:
 		default:
 			return fmt.Errorf("spec layer %d: unknown kind %q; %s", i+1, l.Kind, specHelp)
 		}
@@ -117,7 +119,7 @@ func parseLayer(f string) ([]LayerSpec, error) {
 	kind, arg, hasArg := strings.Cut(f, ":")
 	k := Kind(kind)
 	switch k {
-	case Sigmoid, Tanh, ReLU:
+	case Sigmoid, Tanh, ReLU, BatchNorm:
 		if hasArg {
 			return nil, fmt.Errorf("%s takes no argument", k)
 		}
