@@ -1,0 +1,152 @@
+package data
+
+import "fmt"
+
+// Set is a labelled image data set kept as uint8: image i is
+// Images[i*Rows*Cols : (i+1)*Rows*Cols], row-major, and its label is Labels[i].
+// len(Images) == N*Rows*Cols and len(Labels) == N.
+type Set struct {
+	Images []uint8
+	Labels []uint8
+	N      int
+	Rows   int
+	Cols   int
+}
+
+// NewSet returns a zeroed set of n images of rows×cols pixels.
+func NewSet(n, rows, cols int) *Set {
+	if n < 0 || rows <= 0 || cols <= 0 {
+		panic(fmt.Sprintf("data.NewSet: bad size n=%d rows=%d cols=%d", n, rows, cols))
+	}
+	return &Set{Images: make([]uint8, n*rows*cols), Labels: make([]uint8, n), N: n, Rows: rows, Cols: cols}
+}
+
+// Pixels returns Rows*Cols, the size of one image.
+func (s *Set) Pixels() int { return s.Rows * s.Cols }
+
+// Image returns image i, sharing memory with the set (capacity limited to the
+// image, so an append cannot overwrite the next one).
+func (s *Set) Image(i int) []uint8 {
+	if i < 0 || i >= s.N {
+		panic(fmt.Sprintf("data.Set.Image: index %d out of range [0,%d)", i, s.N))
+	}
+	p := s.Pixels()
+	return s.Images[i*p : (i+1)*p : (i+1)*p]
+}
+
+// Slice returns examples [lo, hi) as a set that shares memory with s.
+func (s *Set) Slice(lo, hi int) *Set {
+	if lo < 0 || hi < lo || hi > s.N {
+		panic(fmt.Sprintf("data.Set.Slice: [%d,%d) out of range [0,%d]", lo, hi, s.N))
+	}
+	p := s.Pixels()
+	return &Set{
+		Images: s.Images[lo*p : hi*p : hi*p],
+		Labels: s.Labels[lo:hi:hi],
+		N:      hi - lo, Rows: s.Rows, Cols: s.Cols,
+	}
+}
+
+// Subset returns the first min(n, s.N) examples, sharing memory with s.
+func (s *Set) Subset(n int) *Set {
+	return s.Slice(0, max(0, min(n, s.N)))
+}
+
+// Clone returns a deep copy of s.
+func (s *Set) Clone() *Set {
+	c := *s
+	c.Images = append([]uint8(nil), s.Images...)
+	c.Labels = append([]uint8(nil), s.Labels...)
+	return &c
+}
+
+// Check reports whether the lengths of Images and Labels agree with N, Rows
+// and Cols.
+func (s *Set) Check() error {
+	if s.N < 0 || s.Rows <= 0 || s.Cols <= 0 {
+		return fmt.Errorf("data: set of %d images of %d×%d pixels", s.N, s.Rows, s.Cols)
+	}
+	if len(s.Images) != s.N*s.Rows*s.Cols || len(s.Labels) != s.N {
+		return fmt.Errorf("data: set of %d images of %d×%d pixels has %d pixel bytes and %d labels",
+			s.N, s.Rows, s.Cols, len(s.Images), len(s.Labels))
+	}
+	return nil
+}
+
+// scale[p] is float32(p)/255.
+var scale = func() (t [256]float32) {
+	for i := range t {
+		t[i] = float32(i) / 255
+	}
+	return
+}()
+
+// Batch writes the images idx into dst as float32 pixel/255 in [0,1],
+// row-major [len(idx)][Rows*Cols]. It does not allocate. dst must hold at
+// least len(idx)*Rows*Cols values; entries after them are left alone.
+func (s *Set) Batch(dst []float32, idx []int) {
+	p := s.Pixels()
+	if len(dst) < len(idx)*p {
+		panic(fmt.Sprintf("data.Set.Batch: dst holds %d values, %d images of %d pixels need %d", len(dst), len(idx), p, len(idx)*p))
+	}
+	for k, i := range idx {
+		if i < 0 || i >= s.N {
+			panic(fmt.Sprintf("data.Set.Batch: index %d out of range [0,%d)", i, s.N))
+		}
+		src := s.Images[i*p : (i+1)*p]
+		d := dst[k*p : (k+1)*p]
+		for j, v := range src {
+			d[j] = scale[v]
+		}
+	}
+}
+
+// ToFloat writes one uint8 image (or any pixels) into dst as pixel/255.
+func ToFloat(dst []float32, src []uint8) {
+	if len(dst) < len(src) {
+		panic(fmt.Sprintf("data.ToFloat: dst holds %d values, src has %d", len(dst), len(src)))
+	}
+	for j, v := range src {
+		dst[j] = scale[v]
+	}
+}
+
+// LabelsOf writes the labels of the examples idx into dst[:len(idx)]. It does
+// not allocate.
+func (s *Set) LabelsOf(dst []int, idx []int) {
+	if len(dst) < len(idx) {
+		panic(fmt.Sprintf("data.Set.LabelsOf: dst holds %d labels, want %d", len(dst), len(idx)))
+	}
+	for k, i := range idx {
+		dst[k] = int(s.Labels[i])
+	}
+}
+
+// LoadSet reads an images file (uint8 IDX, 3 dimensions: N×rows×cols) and a
+// labels file (uint8 IDX, 1 dimension: N), each optionally gzipped, and checks
+// that they hold the same number of examples.
+func LoadSet(imagesPath, labelsPath string) (*Set, error) {
+	im, err := ReadIDXFile(imagesPath)
+	if err != nil {
+		return nil, err
+	}
+	lb, err := ReadIDXFile(labelsPath)
+	if err != nil {
+		return nil, err
+	}
+	if im.Type != TypeUint8 || len(im.Dims) != 3 {
+		return nil, fmt.Errorf("data: %s: want uint8 images N×rows×cols, have type 0x%02x of shape %s", imagesPath, im.Type, shapeString(im.Dims))
+	}
+	if lb.Type != TypeUint8 || len(lb.Dims) != 1 {
+		return nil, fmt.Errorf("data: %s: want uint8 labels of shape N, have type 0x%02x of shape %s", labelsPath, lb.Type, shapeString(lb.Dims))
+	}
+	if im.Dims[0] != lb.Dims[0] {
+		return nil, fmt.Errorf("data: %s holds %d images but %s holds %d labels", imagesPath, im.Dims[0], labelsPath, lb.Dims[0])
+	}
+	return &Set{Images: im.Data, Labels: lb.Data, N: im.Dims[0], Rows: im.Dims[1], Cols: im.Dims[2]}, nil
+}
+
+// String describes the set, e.g. "50000 images of 28×28 pixels".
+func (s *Set) String() string {
+	return fmt.Sprintf("%d images of %d×%d pixels", s.N, s.Rows, s.Cols)
+}
