@@ -1,10 +1,5 @@
 package f32
 
-// Gemm computes C = alpha·op(A)·op(B) + beta·C (row-major; see GemmRef).
-func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	GemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-}
-
 // Im2col: see Im2colRef.
 func Im2col(src []float32, c, n, h, w, kh, kw, stride int, dst []float32) {
 	Im2colRef(src, c, n, h, w, kh, kw, stride, dst)

@@ -1,0 +1,188 @@
+package f32
+
+import "unsafe"
+
+// gemmTask is one product split into units (column panels or row panels of
+// C for the packed path, mi×nj blocks for the dot path) that workers
+// compute independently; every element of C is computed by one unit with a
+// summation order fixed by the problem alone.
+type gemmTask struct {
+	ks             *kernelSet
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+
+	useDot  bool
+	mp, np  int  // panels (packed) or blocks (dot) along m and n
+	bm, bn  int  // nominal block sizes along m and n (dot path)
+	nkb     int  // k blocks (packed path)
+	splitN  bool // units are column panels (else row panels) — packed path
+	units   int
+	colMajo bool // dot path: units sweep m fastest
+}
+
+// plan chooses the path and the unit decomposition. It depends only on the
+// problem and the kernel set, never on the number of workers.
+func (t *gemmTask) plan() {
+	ks := t.ks
+	t.useDot = ks.dot != nil && !t.transA && t.transB && t.k >= gemmDotMin
+	if t.useDot {
+		t.mp = (t.m + ks.dotMR - 1) / ks.dotMR
+		t.np = (t.n + ks.dotNR - 1) / ks.dotNR
+		t.units = t.mp * t.np
+		t.colMajo = t.m <= t.n
+		return
+	}
+	t.mp = (t.m + ks.mr - 1) / ks.mr
+	t.np = (t.n + ks.nr - 1) / ks.nr
+	t.nkb = (t.k + gemmKC - 1) / gemmKC
+	t.splitN = t.np >= 4 || t.np >= t.mp
+	if t.splitN {
+		t.units = t.np
+	} else {
+		t.units = t.mp
+	}
+}
+
+// span returns the start and length of block i of count blocks that split
+// total as evenly as possible.
+func span(i, count, total int) (int, int) {
+	lo := i * total / count
+	return lo, (i+1)*total/count - lo
+}
+
+// runUnits computes units [lo, hi) with the packing buffers buf.
+func (t *gemmTask) runUnits(buf *gemmBuf, lo, hi int) {
+	if t.useDot {
+		t.dotUnits(lo, hi)
+		return
+	}
+	if t.splitN {
+		j0 := lo * t.ks.nr
+		j1 := min(hi*t.ks.nr, t.n)
+		t.packed(buf, 0, t.mp, j0, j1)
+	} else {
+		t.packed(buf, lo, hi, 0, t.n)
+	}
+}
+
+// dotUnits computes dot-path blocks [lo, hi).
+func (t *gemmTask) dotUnits(lo, hi int) {
+	ks := t.ks
+	for u := lo; u < hi; u++ {
+		var ib, jb int
+		if t.colMajo {
+			jb, ib = u/t.mp, u%t.mp
+		} else {
+			ib, jb = u/t.np, u%t.np
+		}
+		i0, mi := span(ib, t.mp, t.m)
+		j0, nj := span(jb, t.np, t.n)
+		ks.dot(mi, nj, t.k, &t.a[i0*t.lda], t.lda, &t.b[j0*t.ldb], t.ldb,
+			&t.c[i0*t.ldc+j0], t.ldc, t.alpha, t.beta)
+	}
+}
+
+// packed computes the C block of row panels [p0, p1) and columns [j0, j1)
+// (j0 a multiple of nr) with packed A and packed or direct B.
+func (t *gemmTask) packed(buf *gemmBuf, p0, p1, j0, j1 int) {
+	ks := t.ks
+	nr := ks.nr
+	// B is read in place when it is not transposed and each B panel is used
+	// by few A panels; packing would cost more than it saves.
+	direct := !t.transB && p1-p0 <= 1
+	for jc := j0; jc < j1; jc += gemmNC {
+		nc := min(gemmNC, j1-jc)
+		for kb := 0; kb < t.nkb; kb++ {
+			k0, kc := span(kb, t.nkb, t.k)
+			beta := t.beta
+			if kb > 0 {
+				beta = 1
+			}
+			if !direct {
+				packB(t.transB, t.b, t.ldb, k0, kc, jc, nc, nr, buf.b)
+			}
+			for ic := p0; ic < p1; ic += gemmMCP {
+				ie := min(ic+gemmMCP, p1)
+				off := 0
+				for pi := ic; pi < ie; pi++ {
+					r0, mr := span(pi, t.mp, t.m)
+					packA(t.transA, t.a, t.lda, r0, mr, k0, kc, buf.a[off:off+mr*kc])
+					off += mr * kc
+				}
+				for jr := 0; jr < nc; jr += nr {
+					cols := min(nr, nc-jr)
+					var bp *float32
+					ldb := nr
+					switch {
+					case !direct:
+						bp = &buf.b[jr*kc]
+					case cols == nr || ks.masked:
+						bp, ldb = &t.b[k0*t.ldb+jc+jr], t.ldb
+					default:
+						packB(false, t.b, t.ldb, k0, kc, jc+jr, cols, nr, buf.b)
+						bp = &buf.b[0]
+					}
+					off := 0
+					for pi := ic; pi < ie; pi++ {
+						r0, mr := span(pi, t.mp, t.m)
+						ap := &buf.a[off]
+						off += mr * kc
+						cp := &t.c[r0*t.ldc+jc+jr]
+						if cols == nr || ks.masked {
+							ks.micro(mr, cols, kc, ap, bp, ldb, cp, t.ldc, t.alpha, beta)
+							continue
+						}
+						ks.micro(mr, nr, kc, ap, bp, ldb, &buf.tile[0], nr, 1, 0)
+						mergeTile(buf.tile, nr, t.c[r0*t.ldc+jc+jr:], t.ldc, mr, cols, t.alpha, beta)
+					}
+				}
+			}
+		}
+	}
+}
+
+// mergeTile sets C[i][j] = alpha·tile[i][j] + beta·C[i][j] for i < mr,
+// j < cols (C not read when beta is 0).
+func mergeTile(tile []float32, ldt int, c []float32, ldc, mr, cols int, alpha, beta float32) {
+	for i := 0; i < mr; i++ {
+		tr := tile[i*ldt : i*ldt+cols]
+		cr := c[i*ldc : i*ldc+cols]
+		for j, v := range tr {
+			if beta == 0 {
+				cr[j] = alpha * v
+			} else {
+				cr[j] = alpha*v + beta*cr[j]
+			}
+		}
+	}
+}
+
+// gemmBuf holds one worker's packing buffers.
+type gemmBuf struct {
+	a, b, tile []float32
+}
+
+// maxMR and maxNR bound every kernel set's micro-kernel size.
+const maxMR, maxNR = 16, 32
+
+func newGemmBuf() *gemmBuf {
+	// Align the buffers to 64 bytes for the vector loads.
+	return &gemmBuf{
+		a:    alignedFloats(gemmMCP * maxMR * gemmKC),
+		b:    alignedFloats(gemmKC * gemmNC),
+		tile: alignedFloats(maxMR * maxNR),
+	}
+}
+
+// alignedFloats returns n zeroed float32s starting on a 64-byte boundary.
+func alignedFloats(n int) []float32 {
+	s := make([]float32, n+16)
+	off := 0
+	for uintptr(unsafe.Pointer(&s[off]))%64 != 0 {
+		off++
+	}
+	return s[off : off+n : off+n]
+}

@@ -1,0 +1,63 @@
+package f32
+
+// ParallelFor runs task over the items [0, n), split into Workers()
+// contiguous chunks of (nearly) equal size: chunk w is
+// [w·n/W, (w+1)·n/W). The calling goroutine runs chunk 0 and the pool's
+// helpers the others; ParallelFor returns when all are done. It does not
+// allocate when task is a pointer. Calls made while the pool is busy (from
+// another goroutine, or from inside a task) run task.Run(0, n) serially.
+func ParallelFor(n int, task Task) {
+	ParallelForGrain(n, 1, task)
+}
+
+// ParallelForGrain is ParallelFor with at least grain items per chunk
+// (fewer chunks than workers when n < grain·Workers()), for loops whose
+// items are too cheap to split finely.
+func ParallelForGrain(n, grain int, task Task) {
+	if n <= 0 {
+		return
+	}
+	p := thePool
+	if n < 2*max(grain, 1) || !p.mu.TryLock() {
+		task.Run(0, n)
+		return
+	}
+	chunks := min(p.workers, n/max(grain, 1))
+	if chunks <= 1 {
+		p.mu.Unlock()
+		task.Run(0, n)
+		return
+	}
+	p.forJob.task = task
+	p.dispatch(&p.forJob, n, chunks)
+	p.forJob.task = nil
+	p.mu.Unlock()
+}
+
+// forTask adapts a Task to the pool.
+type forTask struct{ task Task }
+
+func (f *forTask) runChunk(_ *workerPool, _, lo, hi int) { f.task.Run(lo, hi) }
+
+func (t *gemmTask) runChunk(p *workerPool, w, lo, hi int) { t.runUnits(p.bufs[w], lo, hi) }
+
+// runGemm computes t on the pool when it is large enough to pay.
+func runGemm(t *gemmTask) {
+	p := thePool
+	if !p.mu.TryLock() {
+		buf := spareBufs.Get().(*gemmBuf)
+		t.runUnits(buf, 0, t.units)
+		spareBufs.Put(buf)
+		return
+	}
+	w := min(p.workers, t.units)
+	if w <= 1 || t.m*t.n*t.k < gemmParMin {
+		t.runUnits(p.bufs[0], 0, t.units)
+		p.mu.Unlock()
+		return
+	}
+	p.gemm = *t
+	p.dispatch(&p.gemm, t.units, w)
+	p.gemm = gemmTask{}
+	p.mu.Unlock()
+}
