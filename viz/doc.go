@@ -1,0 +1,27 @@
+// Package viz draws deepnet's pictures as PNGs, with the standard library
+// only (image, image/png and a small built-in bitmap font):
+//
+//   - Kernels: a convolutional layer's kernels, as Nielsen's figure of the
+//     20 feature maps of his first layer;
+//   - FeatureMaps: what each convolution, pooling and activation layer
+//     makes of one input, and the class probabilities (Activations returns
+//     the numbers);
+//   - Misclassified: the digits a network gets wrong, labelled
+//     "true→predicted";
+//   - Confusion: the confusion matrix as a heat map with its counts;
+//   - Curves: accuracy (or any value) per epoch, one line per series;
+//   - WritePNG: saves a picture atomically.
+//
+// # Conventions
+//
+// Grey levels follow Nielsen's figures: darker is larger (black ink on
+// white for digits, darker squares for larger weights and activations).
+// Each drawing function returns a new *image.RGBA whose size depends only
+// on its arguments' shapes, never on their values, and draws text with a
+// 5×8 pixel font (letters, digits, common punctuation, '×' and '→') at
+// twice its size. Arguments of the wrong shape are programmer errors and
+// panic with a message; WritePNG and Activations return errors.
+//
+// viz imports nn and tensor, and nothing from train, data or model: callers
+// pass it weights, images and counts.
+package viz
