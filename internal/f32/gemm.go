@@ -14,6 +14,9 @@ type kernelSet struct {
 	// reading and writing only the first cols columns of B and C.
 	masked bool
 	micro  func(mr, cols, k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+	// microPack, when not nil, is micro reading B in place (ldb apart) that
+	// also stores the zero-padded B panel it reads at bp (k rows of nr).
+	microPack func(mr, cols, k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
 	// dot, when not nil, computes an mi×nj block (mi ≤ dotMR, nj ≤ dotNR)
 	// of C = A·Bᵀ from rows of A and B that are contiguous along k.
 	dot          func(mi, nj, k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)

@@ -8,37 +8,73 @@ package f32
 func gemmMicroAVX512m1(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 //go:noescape
+func gemmMicroPackAVX512m1(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
+
+//go:noescape
 func gemmMicroAVX512m2(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+
+//go:noescape
+func gemmMicroPackAVX512m2(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
 
 //go:noescape
 func gemmMicroAVX512m3(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 //go:noescape
+func gemmMicroPackAVX512m3(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
+
+//go:noescape
 func gemmMicroAVX512m4(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+
+//go:noescape
+func gemmMicroPackAVX512m4(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
 
 //go:noescape
 func gemmMicroAVX512m5(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 //go:noescape
+func gemmMicroPackAVX512m5(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
+
+//go:noescape
 func gemmMicroAVX512m6(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+
+//go:noescape
+func gemmMicroPackAVX512m6(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
 
 //go:noescape
 func gemmMicroAVX512m7(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 //go:noescape
+func gemmMicroPackAVX512m7(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
+
+//go:noescape
 func gemmMicroAVX512m8(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+
+//go:noescape
+func gemmMicroPackAVX512m8(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
 
 //go:noescape
 func gemmMicroAVX512m9(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 //go:noescape
+func gemmMicroPackAVX512m9(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
+
+//go:noescape
 func gemmMicroAVX512m10(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+
+//go:noescape
+func gemmMicroPackAVX512m10(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
 
 //go:noescape
 func gemmMicroAVX512m11(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
 
 //go:noescape
+func gemmMicroPackAVX512m11(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
+
+//go:noescape
 func gemmMicroAVX512m12(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)
+
+//go:noescape
+func gemmMicroPackAVX512m12(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32)
 
 //go:noescape
 func gemmDotAVX512m1n1(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
@@ -142,6 +178,38 @@ func gemmMicroAVX512(mr int, k int, a, b *float32, ldb int, c *float32, ldc int,
 		gemmMicroAVX512m11(k, a, b, ldb, c, ldc, alpha, beta, mask)
 	case 12:
 		gemmMicroAVX512m12(k, a, b, ldb, c, ldc, alpha, beta, mask)
+	default:
+		panic("f32: bad micro-kernel height")
+	}
+}
+
+// gemmMicroPackAVX512 calls the gemmMicroPackAVX512 kernel with mr rows.
+func gemmMicroPackAVX512(mr int, k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32) {
+	switch mr {
+	case 1:
+		gemmMicroPackAVX512m1(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 2:
+		gemmMicroPackAVX512m2(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 3:
+		gemmMicroPackAVX512m3(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 4:
+		gemmMicroPackAVX512m4(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 5:
+		gemmMicroPackAVX512m5(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 6:
+		gemmMicroPackAVX512m6(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 7:
+		gemmMicroPackAVX512m7(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 8:
+		gemmMicroPackAVX512m8(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 9:
+		gemmMicroPackAVX512m9(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 10:
+		gemmMicroPackAVX512m10(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 11:
+		gemmMicroPackAVX512m11(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
+	case 12:
+		gemmMicroPackAVX512m12(k, a, b, ldb, c, ldc, alpha, beta, mask, bp)
 	default:
 		panic("f32: bad micro-kernel height")
 	}

@@ -88,11 +88,14 @@ func (t *gemmTask) dotUnits(lo, hi int) {
 // packed computes the C block of row panels [p0, p1) and columns [j0, j1)
 // (j0 a multiple of nr) with packed A and packed or direct B.
 func (t *gemmTask) packed(buf *gemmBuf, p0, p1, j0, j1 int) {
+	// Untransposed B is read in place: by every A panel when there is one,
+	// else by the first, which packs it on the fly for the others.
+	if !t.transB && (p1-p0 <= 1 || t.ks.microPack != nil) {
+		t.packedDirect(buf, p0, p1, j0, j1)
+		return
+	}
 	ks := t.ks
 	nr := ks.nr
-	// B is read in place when it is not transposed and each B panel is used
-	// by few A panels; packing would cost more than it saves.
-	direct := !t.transB && p1-p0 <= 1
 	for jc := j0; jc < j1; jc += gemmNC {
 		nc := min(gemmNC, j1-jc)
 		for kb := 0; kb < t.nkb; kb++ {
@@ -101,47 +104,80 @@ func (t *gemmTask) packed(buf *gemmBuf, p0, p1, j0, j1 int) {
 			if kb > 0 {
 				beta = 1
 			}
-			if !direct {
-				packB(t.transB, t.b, t.ldb, k0, kc, jc, nc, nr, buf.b)
-			}
+			packB(t.transB, t.b, t.ldb, k0, kc, jc, nc, nr, buf.b)
 			for ic := p0; ic < p1; ic += gemmMCP {
 				ie := min(ic+gemmMCP, p1)
-				off := 0
-				for pi := ic; pi < ie; pi++ {
-					r0, mr := span(pi, t.mp, t.m)
-					packA(t.transA, t.a, t.lda, r0, mr, k0, kc, buf.a[off:off+mr*kc])
-					off += mr * kc
-				}
+				t.packAs(buf, ic, ie, k0, kc)
 				for jr := 0; jr < nc; jr += nr {
 					cols := min(nr, nc-jr)
-					var bp *float32
-					ldb := nr
-					switch {
-					case !direct:
-						bp = &buf.b[jr*kc]
-					case cols == nr || ks.masked:
-						bp, ldb = &t.b[k0*t.ldb+jc+jr], t.ldb
-					default:
-						packB(false, t.b, t.ldb, k0, kc, jc+jr, cols, nr, buf.b)
-						bp = &buf.b[0]
-					}
 					off := 0
 					for pi := ic; pi < ie; pi++ {
 						r0, mr := span(pi, t.mp, t.m)
-						ap := &buf.a[off]
+						t.tile(buf, mr, cols, kc, &buf.a[off], &buf.b[jr*kc], nr, r0, jc+jr, beta)
 						off += mr * kc
-						cp := &t.c[r0*t.ldc+jc+jr]
-						if cols == nr || ks.masked {
-							ks.micro(mr, cols, kc, ap, bp, ldb, cp, t.ldc, t.alpha, beta)
-							continue
-						}
-						ks.micro(mr, nr, kc, ap, bp, ldb, &buf.tile[0], nr, 1, 0)
-						mergeTile(buf.tile, nr, t.c[r0*t.ldc+jc+jr:], t.ldc, mr, cols, t.alpha, beta)
 					}
 				}
 			}
 		}
 	}
+}
+
+// packedDirect is packed for untransposed B, read in place.
+func (t *gemmTask) packedDirect(buf *gemmBuf, p0, p1, j0, j1 int) {
+	ks := t.ks
+	nr := ks.nr
+	for kb := 0; kb < t.nkb; kb++ {
+		k0, kc := span(kb, t.nkb, t.k)
+		beta := t.beta
+		if kb > 0 {
+			beta = 1
+		}
+		for ic := p0; ic < p1; ic += gemmMCP {
+			ie := min(ic+gemmMCP, p1)
+			t.packAs(buf, ic, ie, k0, kc)
+			for j := j0; j < j1; j += nr {
+				cols := min(nr, j1-j)
+				bp, ldb := &t.b[k0*t.ldb+j], t.ldb
+				if cols < nr && !ks.masked {
+					packB(false, t.b, t.ldb, k0, kc, j, cols, nr, buf.b)
+					bp, ldb = &buf.b[0], nr
+				}
+				off := 0
+				for pi := ic; pi < ie; pi++ {
+					r0, mr := span(pi, t.mp, t.m)
+					ap := &buf.a[off]
+					off += mr * kc
+					if pi == ic && ie-ic > 1 && ldb != nr {
+						ks.microPack(mr, cols, kc, ap, bp, ldb, &t.c[r0*t.ldc+j], t.ldc, t.alpha, beta, &buf.b[0])
+						bp, ldb = &buf.b[0], nr
+						continue
+					}
+					t.tile(buf, mr, cols, kc, ap, bp, ldb, r0, j, beta)
+				}
+			}
+		}
+	}
+}
+
+// packAs packs A panels [ic, ie) for k block [k0, k0+kc) into buf.a.
+func (t *gemmTask) packAs(buf *gemmBuf, ic, ie, k0, kc int) {
+	off := 0
+	for pi := ic; pi < ie; pi++ {
+		r0, mr := span(pi, t.mp, t.m)
+		packA(t.transA, t.a, t.lda, r0, mr, k0, kc, buf.a[off:off+mr*kc])
+		off += mr * kc
+	}
+}
+
+// tile runs the micro-kernel for the mr×cols tile of C at (r0, j).
+func (t *gemmTask) tile(buf *gemmBuf, mr, cols, kc int, ap, bp *float32, ldb, r0, j int, beta float32) {
+	ks := t.ks
+	if cols == ks.nr || ks.masked {
+		ks.micro(mr, cols, kc, ap, bp, ldb, &t.c[r0*t.ldc+j], t.ldc, t.alpha, beta)
+		return
+	}
+	ks.micro(mr, ks.nr, kc, ap, bp, ldb, &buf.tile[0], ks.nr, 1, 0)
+	mergeTile(buf.tile, ks.nr, t.c[r0*t.ldc+j:], t.ldc, mr, cols, t.alpha, beta)
 }
 
 // mergeTile sets C[i][j] = alpha·tile[i][j] + beta·C[i][j] for i < mr,

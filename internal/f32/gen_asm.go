@@ -37,12 +37,22 @@ func header(w *gen) {
 // alpha·Σ_p a[p·mr+r]·b[p·ldb+0:32] + beta·C (C not read when beta == 0),
 // with loads of B and stores of C masked by mask (low 16 bits: columns
 // 0–15, high 16 bits: columns 16–31).
-func microAVX512(w *gen, mr int) {
+func microAVX512(w *gen, mr int, pack bool) {
 	name := fmt.Sprintf("gemmMicroAVX512m%d", mr)
+	sig := "k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32"
+	frame := 60
+	if pack {
+		name = fmt.Sprintf("gemmMicroPackAVX512m%d", mr)
+		sig += ", bp *float32"
+		frame = 72
+	}
 	w.d("//go:noescape")
-	w.d("func %s(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)\n", name)
-	w.p("// func %s(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32)", name)
-	w.p("TEXT ·%s(SB), NOSPLIT, $0-60", name)
+	w.d("func %s(%s)\n", name, sig)
+	w.p("// func %s(%s)", name, sig)
+	w.p("TEXT ·%s(SB), NOSPLIT, $0-%d", name, frame)
+	if pack {
+		w.p("\tMOVQ bp+64(FP), R12")
+	}
 	w.p("\tMOVQ k+0(FP), CX")
 	w.p("\tMOVQ a+8(FP), AX")
 	w.p("\tMOVQ b+16(FP), BX")
@@ -66,19 +76,25 @@ func microAVX512(w *gen, mr int) {
 	w.p("loop4:")
 	bidx := []string{"", "(R9*1)", "(R9*2)", "(R10*1)"}
 	for u := 0; u < 4; u++ {
-		step(w, mr, u*mr*4, bidx[u])
+		step(w, mr, u*mr*4, bidx[u], pack, 128*u)
 	}
 	w.p("\tADDQ $%d, AX", 16*mr)
 	w.p("\tADDQ R11, BX")
+	if pack {
+		w.p("\tADDQ $512, R12")
+	}
 	w.p("\tDECQ DX")
 	w.p("\tJNZ loop4")
 	w.p("tail:")
 	w.p("\tTESTQ CX, CX")
 	w.p("\tJZ done")
 	w.p("loop1:")
-	step(w, mr, 0, "")
+	step(w, mr, 0, "", pack, 0)
 	w.p("\tADDQ $%d, AX", 4*mr)
 	w.p("\tADDQ R9, BX")
+	if pack {
+		w.p("\tADDQ $128, R12")
+	}
 	w.p("\tDECQ CX")
 	w.p("\tJNZ loop1")
 	w.p("done:")
@@ -120,10 +136,14 @@ func microAVX512(w *gen, mr int) {
 }
 
 // step writes one k step of the AVX-512 micro-kernel: A at aoff(AX), B row at
-// (BX)bidx.
-func step(w *gen, mr, aoff int, bidx string) {
+// (BX)bidx; with pack, the (zero-padded) B row is also stored at poff(R12).
+func step(w *gen, mr, aoff int, bidx string, pack bool, poff int) {
 	w.p("\tVMOVUPS.Z (BX)%s, K1, Z28", bidx)
 	w.p("\tVMOVUPS.Z 64(BX)%s, K2, Z29", bidx)
+	if pack {
+		w.p("\tVMOVUPS Z28, %d(R12)", poff)
+		w.p("\tVMOVUPS Z29, %d(R12)", poff+64)
+	}
 	for r := 0; r < mr; r++ {
 		t := 30 + r%2
 		w.p("\tVBROADCASTSS %d(AX), Z%d", aoff+4*r, t)
@@ -358,7 +378,8 @@ func main() {
 	var w gen
 	header(&w)
 	for mr := 1; mr <= avx512MR; mr++ {
-		microAVX512(&w, mr)
+		microAVX512(&w, mr, false)
+		microAVX512(&w, mr, true)
 	}
 	for mi := 1; mi <= dotMR; mi++ {
 		for nj := 1; nj <= dotNR; nj++ {
@@ -366,6 +387,7 @@ func main() {
 		}
 	}
 	dispatch(&w, "gemmMicroAVX512", avx512MR, "k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32", "k, a, b, ldb, c, ldc, alpha, beta, mask")
+	dispatch(&w, "gemmMicroPackAVX512", avx512MR, "k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mask uint32, bp *float32", "k, a, b, ldb, c, ldc, alpha, beta, mask, bp")
 	dotDispatch(&w)
 	write("gemm_avx512_amd64", &w)
 
