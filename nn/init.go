@@ -19,9 +19,11 @@ const (
 	He Init = "he"
 )
 
-// ParseInit checks an initialisation name.
+// ParseInit checks an initialisation name; "" means Network3.
 func ParseInit(s string) (Init, error) {
 	switch Init(s) {
+	case "":
+		return Network3, nil
 	case Network3, He:
 		return Init(s), nil
 	}

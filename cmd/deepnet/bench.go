@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/train"
+)
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newTrainFlags("bench")
+	images := f.fs.Int("images", 20000, "train on this many images (after a warm-up of 20 mini-batches)")
+	if err := parseFlags(f.fs, args, stderr); err != nil {
+		return err
+	}
+	if f.preset == "" {
+		f.preset = "relu"
+	}
+	netCfg, cfg, _, err := f.settings()
+	if err != nil {
+		return err
+	}
+	netCfg.MaxBatch = cfg.Batch
+	d, err := f.loadData(train.Preset{}, stderr)
+	if err != nil {
+		return err
+	}
+	net, err := nn.New(netCfg)
+	if err != nil {
+		return err
+	}
+	t, err := train.NewTrainer(net, d.Train, cfg)
+	if err != nil {
+		return err
+	}
+	b := cfg.Batch
+	idx := make([]int, b)
+	batch := func(k int) []int {
+		for i := range idx {
+			idx[i] = (k*b + i) % d.Train.N
+		}
+		return idx
+	}
+	for k := 0; k < 20; k++ {
+		t.Step(batch(k), cfg.Eta)
+	}
+	steps := max(*images/b, 1)
+	start := time.Now()
+	for k := 0; k < steps; k++ {
+		t.Step(batch(20+k), cfg.Eta)
+	}
+	sec := time.Since(start).Seconds()
+	n := steps * b
+	flops := TrainFLOPs(netCfg.Spec, netCfg.In)
+	fmt.Fprintf(stdout, "deepnet preset=%s batch=%d images=%d seconds=%.2f\n", f.preset, b, n, sec)
+	fmt.Fprintf(stdout, "gflops %.1f  (%.2f MFLOP per training image)\n", flops*float64(n)/sec/1e9, flops/1e6)
+	fmt.Fprintf(stdout, "train_images_per_sec %.0f\n", float64(n)/sec)
+	return nil
+}
+
+// TrainFLOPs counts the floating-point operations of one training image in
+// the matrix products (forward, and the two products of backward; the first
+// layer computes no input gradient): 2 per multiply-add.
+func TrainFLOPs(spec nn.Spec, in nn.Shape) float64 {
+	var total float64
+	c, h, w := in.C, in.H, in.W
+	for i, l := range spec {
+		switch l.Kind {
+		case nn.Conv:
+			s := max(l.Stride, 1)
+			oh, ow := (h-l.KH)/s+1, (w-l.KW)/s+1
+			fwd := 2 * float64(l.N*c*l.KH*l.KW*oh*ow)
+			total += fwd * 2
+			if i > 0 {
+				total += fwd
+			}
+			c, h, w = l.N, oh, ow
+		case nn.MaxPool, nn.L2Pool, nn.AvgPool:
+			h, w = h/l.KH, w/l.KW
+		case nn.FC, nn.Softmax:
+			fwd := 2 * float64(c*h*w*l.N)
+			total += fwd * 2
+			if i > 0 {
+				total += fwd
+			}
+			c, h, w = l.N, 1, 1
+		}
+	}
+	return total
+}

@@ -1,0 +1,189 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/nn"
+)
+
+// Config holds the settings of a training run.
+type Config struct {
+	Epochs int
+	// Batch is the mini-batch size; the network must be built with
+	// MaxBatch ≥ Batch.
+	Batch       int
+	Eta, Lambda float64
+	Momentum    float64
+	Nesterov    bool
+	// Schedule scales Eta per epoch (constant when nil).
+	Schedule Schedule
+	// Seed fixes the order of the examples in every epoch.
+	Seed uint64
+	// Patience stops training after this many epochs without a better
+	// validation accuracy (0: never stop early).
+	Patience int
+	// OnBatch, when set, is called after every mini-batch.
+	OnBatch func(BatchInfo)
+	// OnEpoch, when set, is called after every epoch's evaluation.
+	OnEpoch func(Epoch)
+}
+
+// BatchInfo describes one finished mini-batch, for progress reports.
+type BatchInfo struct {
+	Epoch, Batch, Batches int
+	Cost                  float64
+}
+
+// Epoch is one epoch's record, as written to a metrics file.
+type Epoch struct {
+	Epoch      int     `json:"epoch"`
+	Validation float64 `json:"validation_accuracy"`
+	Test       float64 `json:"test_accuracy"`
+	Cost       float64 `json:"training_cost"`
+	Eta        float64 `json:"eta"`
+	Seconds    float64 `json:"seconds"`
+}
+
+// Result is a finished run: every epoch, and the test accuracy at the epoch
+// of best validation accuracy (ties go to the later epoch), as network3
+// reports it.
+type Result struct {
+	Epochs         []Epoch
+	BestEpoch      int
+	BestValidation float64
+	TestAtBest     float64
+}
+
+// ErrDiverged is returned (wrapped) when the training cost stops being a
+// finite number.
+var ErrDiverged = errors.New("training diverged")
+
+// Run trains net on d.Train with SGD, evaluating on d.Validation and d.Test
+// after each epoch. It stops early when ctx is cancelled (returning what it
+// has and ctx's error), when the cost becomes NaN or infinite (ErrDiverged)
+// or when validation accuracy has not improved for cfg.Patience epochs.
+func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Result, error) {
+	t, err := NewTrainer(net, d.Train, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{BestEpoch: -1}
+	ev := NewEvaluator(net)
+	for e := 0; e < cfg.Epochs; e++ {
+		start := time.Now()
+		cost, err := t.Epoch(ctx, e)
+		if err != nil {
+			return res, err
+		}
+		rec := Epoch{Epoch: e, Cost: cost, Eta: t.eta(e),
+			Validation: ev.Accuracy(d.Validation), Test: ev.Accuracy(d.Test)}
+		rec.Seconds = time.Since(start).Seconds()
+		res.Epochs = append(res.Epochs, rec)
+		if rec.Validation >= res.BestValidation || res.BestEpoch < 0 {
+			res.BestEpoch, res.BestValidation, res.TestAtBest = e, rec.Validation, rec.Test
+		}
+		if cfg.OnEpoch != nil {
+			cfg.OnEpoch(rec)
+		}
+		if cfg.Patience > 0 && e-res.BestEpoch >= cfg.Patience {
+			break
+		}
+	}
+	return res, nil
+}
+
+// Trainer runs the epochs of one training run; it owns every buffer a step
+// needs, so a step does not allocate.
+type Trainer struct {
+	net    *nn.Network
+	set    *data.Set
+	cfg    Config
+	opt    *SGD
+	order  []int
+	x      []float32
+	labels []int
+}
+
+// NewTrainer prepares training net on set. The error says what does not fit.
+func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
+	if cfg.Batch < 1 || cfg.Batch > net.MaxBatch {
+		return nil, fmt.Errorf("train: mini-batch %d outside 1..%d (the network's MaxBatch)", cfg.Batch, net.MaxBatch)
+	}
+	if set.N < cfg.Batch {
+		return nil, fmt.Errorf("train: %d training examples, fewer than one mini-batch of %d", set.N, cfg.Batch)
+	}
+	if set.Rows*set.Cols != net.In.Size() {
+		return nil, fmt.Errorf("train: examples of %d×%d pixels, network input %s", set.Rows, set.Cols, net.In)
+	}
+	if !(cfg.Eta > 0) || cfg.Lambda < 0 || math.IsInf(cfg.Eta, 0) {
+		return nil, fmt.Errorf("train: learning rate %v must be positive and λ %v not negative", cfg.Eta, cfg.Lambda)
+	}
+	batches := set.N / cfg.Batch
+	t := &Trainer{net: net, set: set, cfg: cfg,
+		opt:    NewSGD(net.Params(), cfg.Eta, cfg.Lambda, batches, cfg.Momentum, cfg.Nesterov),
+		order:  make([]int, set.N),
+		x:      make([]float32, cfg.Batch*net.In.Size()),
+		labels: make([]int, cfg.Batch),
+	}
+	return t, nil
+}
+
+// Optimizer returns the trainer's SGD, whose state a checkpoint saves.
+func (t *Trainer) Optimizer() *SGD { return t.opt }
+
+func (t *Trainer) eta(epoch int) float64 {
+	if t.cfg.Schedule == nil {
+		return t.cfg.Eta
+	}
+	return t.cfg.Eta * t.cfg.Schedule.Factor(epoch, t.cfg.Epochs)
+}
+
+// Epoch trains one epoch: the examples in an order drawn from (Seed, epoch),
+// in mini-batches (a last partial batch is dropped, as network3). It returns
+// the mean training cost of the epoch.
+func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
+	rng := rand.New(rand.NewPCG(t.cfg.Seed, uint64(epoch)+1<<32))
+	for i := range t.order {
+		t.order[i] = i
+	}
+	rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	b := t.cfg.Batch
+	batches := t.opt.Batches
+	eta := t.eta(epoch)
+	var total float64
+	for k := 0; k < batches; k++ {
+		if k%64 == 0 && ctx.Err() != nil {
+			return total / float64(max(k, 1)), ctx.Err()
+		}
+		cost := t.Step(t.order[k*b:(k+1)*b], eta)
+		if math.IsNaN(cost) || math.IsInf(cost, 0) {
+			return cost, fmt.Errorf("%w: the cost became %v in epoch %d, mini-batch %d; try a smaller learning rate (--eta, now %g)",
+				ErrDiverged, cost, epoch, k, eta)
+		}
+		total += cost
+		if t.cfg.OnBatch != nil {
+			t.cfg.OnBatch(BatchInfo{Epoch: epoch, Batch: k, Batches: batches, Cost: cost})
+		}
+	}
+	return total / float64(batches), nil
+}
+
+// Step trains on the examples idx (one mini-batch) with learning rate eta
+// and returns the mini-batch's cost (without the L2 term).
+func (t *Trainer) Step(idx []int, eta float64) float64 {
+	n := len(idx)
+	t.set.Batch(t.x, idx)
+	for i, j := range idx {
+		t.labels[i] = int(t.set.Labels[j])
+	}
+	t.net.Forward(t.x, n, true)
+	cost := t.net.Backward(t.labels[:n])
+	t.opt.Step(t.net.Params(), eta)
+	return cost
+}

@@ -1,0 +1,74 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/deepnet-go/deepnet/nn"
+)
+
+// SGD is stochastic gradient descent with network3's L2 regularisation and,
+// beyond the book, (Nesterov) momentum. With Momentum 0 it is network3's
+// plain update
+//
+//	w ← w - η·(∂C/∂w + λ/B·w)
+//
+// where C is the mean log-likelihood of the mini-batch and B the number of
+// mini-batches per epoch (network3 adds 0.5·λ·Σw²/B to the cost). Biases are
+// not regularised. With momentum μ: v ← μ·v - η·g, w ← w + v (Nesterov:
+// w ← w + μ·v - η·g).
+type SGD struct {
+	Eta, Lambda float64
+	// Batches is B, the number of mini-batches in an epoch.
+	Batches  int
+	Momentum float64
+	Nesterov bool
+	// Velocity holds one slice per parameter when Momentum > 0; it is part
+	// of a checkpoint.
+	Velocity [][]float32
+}
+
+// NewSGD returns an optimiser for params.
+func NewSGD(params []*nn.Param, eta, lambda float64, batches int, momentum float64, nesterov bool) *SGD {
+	if batches < 1 {
+		panic(fmt.Sprintf("train: NewSGD: %d mini-batches per epoch", batches))
+	}
+	o := &SGD{Eta: eta, Lambda: lambda, Batches: batches, Momentum: momentum, Nesterov: nesterov}
+	if momentum != 0 {
+		for _, p := range params {
+			o.Velocity = append(o.Velocity, make([]float32, p.Value.Len()))
+		}
+	}
+	return o
+}
+
+// Step updates params from their gradients with learning rate eta (the
+// schedule's rate for this step). It does not allocate.
+func (o *SGD) Step(params []*nn.Param, eta float64) {
+	for i, p := range params {
+		if p.Grad == nil { // a buffer, such as batch normalisation's running mean
+			continue
+		}
+		decay := float32(0)
+		if p.Decay {
+			decay = float32(o.Lambda / float64(o.Batches))
+		}
+		w, g := p.Value.Data, p.Grad.Data
+		lr := float32(eta)
+		if o.Momentum == 0 {
+			for j := range w {
+				w[j] -= lr * (g[j] + decay*w[j])
+			}
+			continue
+		}
+		mu, v := float32(o.Momentum), o.Velocity[i]
+		for j := range w {
+			gj := g[j] + decay*w[j]
+			v[j] = mu*v[j] - lr*gj
+			if o.Nesterov {
+				w[j] += mu*v[j] - lr*gj
+			} else {
+				w[j] += v[j]
+			}
+		}
+	}
+}

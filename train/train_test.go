@@ -1,0 +1,187 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/tensor"
+)
+
+// synthetic returns n 8×8 images of two classes: a bright left half (0) or
+// a bright right half (1), with noise.
+func synthetic(n int, seed uint64) *data.Set {
+	rng := rand.New(rand.NewPCG(seed, 0))
+	s := &data.Set{Images: make([]uint8, n*64), Labels: make([]uint8, n), N: n, Rows: 8, Cols: 8}
+	for i := 0; i < n; i++ {
+		lab := rng.IntN(2)
+		s.Labels[i] = uint8(lab)
+		for p := 0; p < 64; p++ {
+			v := rng.IntN(80)
+			if (p%8 < 4) == (lab == 0) {
+				v += 150
+			}
+			s.Images[i*64+p] = uint8(v)
+		}
+	}
+	return s
+}
+
+func smallNet(t testing.TB, spec string, batch int, seed uint64) *nn.Network {
+	t.Helper()
+	s, err := nn.ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := nn.New(nn.Config{Spec: s, In: nn.Shape{C: 1, H: 8, W: 8}, MaxBatch: batch, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
+func TestSGDStep(t *testing.T) {
+	w := &nn.Param{Value: tensor.From([]float32{1, -2}, 2), Grad: tensor.From([]float32{0.5, 0.25}, 2), Decay: true}
+	b := &nn.Param{Value: tensor.From([]float32{3}, 1), Grad: tensor.From([]float32{1}, 1)}
+	params := []*nn.Param{w, b}
+	NewSGD(params, 0.1, 2, 4, 0, false).Step(params, 0.1)
+	// w - η(g + λ/B·w) with λ/B = 0.5; the bias is not decayed.
+	want := []float32{1 - 0.1*(0.5+0.5), -2 - 0.1*(0.25-1), 3 - 0.1}
+	got := []float32{w.Value.Data[0], w.Value.Data[1], b.Value.Data[0]}
+	for i := range want {
+		if math.Abs(float64(got[i]-want[i])) > 1e-6 {
+			t.Fatalf("after a step %v, want %v", got, want)
+		}
+	}
+	// Momentum: v = -ηg, then v = μv - ηg.
+	p := &nn.Param{Value: tensor.From([]float32{0}, 1), Grad: tensor.From([]float32{1}, 1)}
+	o := NewSGD([]*nn.Param{p}, 1, 0, 1, 0.5, false)
+	o.Step([]*nn.Param{p}, 1)
+	o.Step([]*nn.Param{p}, 1)
+	if p.Value.Data[0] != -1-1.5 {
+		t.Fatalf("momentum: w = %v, want -2.5", p.Value.Data[0])
+	}
+}
+
+func TestTrainingLearnsAndIsDeterministic(t *testing.T) {
+	d := &data.MNIST{Train: synthetic(400, 1), Validation: synthetic(100, 2), Test: synthetic(100, 3)}
+	cfg := Config{Epochs: 3, Batch: 10, Eta: 0.1, Lambda: 0.1, Seed: 4}
+	run := func() (*Result, *nn.Network) {
+		net := smallNet(t, "conv:4x3x3 maxpool:2 relu dropout:0.2 fc:16:relu softmax:2", 20, 4)
+		res, err := Run(context.Background(), net, d, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, net
+	}
+	r1, n1 := run()
+	r2, n2 := run()
+	if r1.TestAtBest < 0.95 {
+		t.Errorf("test accuracy %.3f on an easy problem", r1.TestAtBest)
+	}
+	for i, p := range n1.Params() {
+		for j, v := range p.Value.Data {
+			if v != n2.Params()[i].Value.Data[j] {
+				t.Fatalf("same seed, different weights at %s[%d]", p.Name, j)
+			}
+		}
+	}
+	e1, e2 := r1.Epochs[2], r2.Epochs[2]
+	if e1.Cost != e2.Cost || e1.Validation != e2.Validation || e1.Test != e2.Test {
+		t.Fatalf("same seed, different records: %+v vs %+v", r1.Epochs[2], r2.Epochs[2])
+	}
+}
+
+func TestBestEpochTiesGoToTheLater(t *testing.T) {
+	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(50, 2), Test: synthetic(50, 3)}
+	net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
+	res, err := Run(context.Background(), net, d, Config{Epochs: 4, Batch: 10, Eta: 0.05, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := res.Epochs[0]
+	for _, e := range res.Epochs {
+		if e.Validation >= best.Validation {
+			best = e
+		}
+	}
+	if res.BestEpoch != best.Epoch || res.TestAtBest != best.Test {
+		t.Fatalf("best epoch %d (test %v), want %d (%v)", res.BestEpoch, res.TestAtBest, best.Epoch, best.Test)
+	}
+}
+
+func TestDivergenceStopsWithAdvice(t *testing.T) {
+	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(50, 2), Test: synthetic(50, 3)}
+	net := smallNet(t, "fc:30:relu fc:30:relu softmax:2", 10, 1)
+	_, err := Run(context.Background(), net, d, Config{Epochs: 3, Batch: 10, Eta: 1e6, Seed: 1})
+	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "--eta") {
+		t.Fatalf("error %v, want ErrDiverged suggesting a smaller --eta", err)
+	}
+}
+
+func TestStepDoesNotAllocate(t *testing.T) {
+	set := synthetic(100, 1)
+	net := smallNet(t, "conv:4x3x3 maxpool:2 relu dropout:0.3 fc:16:relu softmax:2", 10, 1)
+	tr, err := NewTrainer(net, set, Config{Epochs: 1, Batch: 10, Eta: 0.1, Momentum: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	if a := testing.AllocsPerRun(20, func() { tr.Step(idx, 0.1) }); a != 0 {
+		t.Fatalf("%v allocations per training step", a)
+	}
+}
+
+func TestNewTrainerChecks(t *testing.T) {
+	set := synthetic(100, 1)
+	net := smallNet(t, "fc:8 softmax:2", 10, 1)
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Batch: 20, Eta: 0.1}, "MaxBatch"},
+		{Config{Batch: 10, Eta: 0}, "learning rate"},
+		{Config{Batch: 10, Eta: 0.1, Lambda: -1}, "learning rate"},
+	} {
+		if _, err := NewTrainer(net, set, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want %q", c.cfg, err, c.want)
+		}
+	}
+}
+
+func TestSchedules(t *testing.T) {
+	s, err := ParseSchedule("step:10:0.5")
+	if err != nil || s.Factor(9, 30) != 1 || s.Factor(10, 30) != 0.5 || s.Factor(25, 30) != 0.25 {
+		t.Fatalf("step schedule %v %v", s, err)
+	}
+	c, _ := ParseSchedule("cosine")
+	if f := c.Factor(0, 10); f < 0.97 || f > 1 {
+		t.Fatalf("cosine first epoch %v", f)
+	}
+	if f := c.Factor(9, 10); f <= 0 || f > 0.03 {
+		t.Fatalf("cosine last epoch %v", f)
+	}
+	if _, err := ParseSchedule("linear"); err == nil || !strings.Contains(err.Error(), "valid") {
+		t.Fatalf("bad schedule: %v", err)
+	}
+}
+
+func TestPresetsBuild(t *testing.T) {
+	for _, p := range Presets {
+		s, err := nn.ParseSpec(p.Spec)
+		if err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+		if _, err := nn.New(nn.Config{Spec: s, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: 1}); err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+	}
+	if _, err := LookupPreset("conv3"); err == nil || !strings.Contains(err.Error(), "conv1, conv2, dropout") {
+		t.Fatalf("unknown preset: %v", err)
+	}
+}
