@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,7 +127,10 @@ func Locate(opts LocateOptions) (string, error) {
 // atomically, so concurrent processes are safe.
 func LocateContext(ctx context.Context, opts LocateOptions) (string, error) {
 	if opts.Dir != "" {
-		return opts.Dir, checkMNISTDir(opts.Dir)
+		if err := checkMNISTDir(opts.Dir); err != nil {
+			return "", fmt.Errorf("data: %w", err)
+		}
+		return opts.Dir, nil
 	}
 	if d := os.Getenv(EnvData); d != "" {
 		if err := checkMNISTDir(d); err != nil {
@@ -167,14 +171,19 @@ func LocateContext(ctx context.Context, opts LocateOptions) (string, error) {
 			break
 		}
 		opts.logf("fetching MNIST from %s into %s", m, cache)
-		var errs []error
+		var errs []string
 		for _, name := range missing {
-			if err := opts.download(ctx, cache, m, name); err != nil {
-				errs = append(errs, err)
+			err := opts.download(ctx, cache, m, name)
+			if err != nil {
+				errs = append(errs, err.Error())
+			}
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				break // unreachable: skip the mirror's other files
 			}
 		}
 		if len(errs) > 0 {
-			lerr.Tries = append(lerr.Tries, SourceError{m, errors.Join(errs...)})
+			lerr.Tries = append(lerr.Tries, SourceError{m, errors.New(strings.Join(errs, "; "))})
 		}
 		missing = opts.missing(cache)
 	}
@@ -246,11 +255,11 @@ func (o *LocateOptions) install(dir, name string, r io.Reader, from string) erro
 
 // download fetches prefix+name into dir, verified.
 func (o *LocateOptions) download(ctx context.Context, dir, prefix, name string) error {
-	url := prefix + name
+	u := prefix + name
 	if !strings.HasSuffix(prefix, "/") {
-		url = prefix + "/" + name
+		u = prefix + "/" + name
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
 	}
@@ -264,9 +273,9 @@ func (o *LocateOptions) download(ctx context.Context, dir, prefix, name string) 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s", url, resp.Status)
+		return fmt.Errorf("%s: %s", u, resp.Status)
 	}
-	return o.install(dir, name, resp.Body, url)
+	return o.install(dir, name, resp.Body, u)
 }
 
 // defaultClient gives up quickly on unreachable mirrors.
