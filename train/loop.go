@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -25,9 +26,22 @@ type Config struct {
 	Schedule Schedule
 	// Seed fixes the order of the examples in every epoch.
 	Seed uint64
+	// Augment distorts every training image afresh each time it is used
+	// (random shifts, rotations, elastic distortions), drawn from the seed.
+	Augment data.Augment
 	// Patience stops training after this many epochs without a better
 	// validation accuracy (0: never stop early).
 	Patience int
+	// KeepBest leaves the network with the weights of the epoch of best
+	// validation accuracy (the one whose test accuracy Run reports).
+	KeepBest bool
+	// Checkpoint, when set, is a file that receives the run's state
+	// (WriteCheckpoint) after every epoch; Info goes into it.
+	Checkpoint string
+	Info       model.Info
+	// Resume, when set, continues the run ReadCheckpoint read, into the
+	// network ReadCheckpoint returned.
+	Resume *SavedState
 	// OnBatch, when set, is called after every mini-batch.
 	OnBatch func(BatchInfo)
 	// OnEpoch, when set, is called after every epoch's evaluation.
@@ -68,14 +82,26 @@ var ErrDiverged = errors.New("training diverged")
 // after each epoch. It stops early when ctx is cancelled (returning what it
 // has and ctx's error), when the cost becomes NaN or infinite (ErrDiverged)
 // or when validation accuracy has not improved for cfg.Patience epochs.
+// With cfg.KeepBest, net ends with the weights of the best epoch.
 func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Result, error) {
 	t, err := NewTrainer(net, d.Train, cfg)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{BestEpoch: -1}
+	ck := &Checkpoint{Result: Result{BestEpoch: -1}}
+	if cfg.Resume != nil {
+		ck.Next, ck.Result, ck.Best = cfg.Resume.Next, cfg.Resume.Result, cfg.Resume.Best
+		if err := cfg.Resume.restoreVelocity(net, t.opt); err != nil {
+			return nil, err
+		}
+	}
+	res := &ck.Result
 	ev := NewEvaluator(net)
-	for e := 0; e < cfg.Epochs; e++ {
+	params := net.Params()
+	for e := ck.Next; e < cfg.Epochs; e++ {
+		if cfg.Patience > 0 && res.BestEpoch >= 0 && e-1-res.BestEpoch >= cfg.Patience {
+			break
+		}
 		start := time.Now()
 		cost, err := t.Epoch(ctx, e)
 		if err != nil {
@@ -87,12 +113,28 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		res.Epochs = append(res.Epochs, rec)
 		if rec.Validation >= res.BestValidation || res.BestEpoch < 0 {
 			res.BestEpoch, res.BestValidation, res.TestAtBest = e, rec.Validation, rec.Test
+			if cfg.KeepBest {
+				if ck.Best == nil {
+					ck.Best = make([][]float32, len(params))
+				}
+				for i, p := range params {
+					ck.Best[i] = append(ck.Best[i][:0], p.Value.Data...)
+				}
+			}
+		}
+		ck.Next = e + 1
+		if cfg.Checkpoint != "" {
+			if err := WriteCheckpoint(cfg.Checkpoint, net, t.opt, ck, cfg.Info); err != nil {
+				return res, fmt.Errorf("checkpoint: %w", err)
+			}
 		}
 		if cfg.OnEpoch != nil {
 			cfg.OnEpoch(rec)
 		}
-		if cfg.Patience > 0 && e-res.BestEpoch >= cfg.Patience {
-			break
+	}
+	if cfg.KeepBest && ck.Best != nil {
+		for i, p := range params {
+			copy(p.Value.Data, ck.Best[i])
 		}
 	}
 	return res, nil
@@ -108,6 +150,9 @@ type Trainer struct {
 	order  []int
 	x      []float32
 	labels []int
+	aug    *data.Augmenter // nil without augmentation
+	augRNG *rand.Rand
+	augSrc *rand.PCG
 }
 
 // NewTrainer prepares training net on set. The error says what does not fit.
@@ -121,6 +166,9 @@ func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
 	if set.Rows*set.Cols != net.In.Size() {
 		return nil, fmt.Errorf("train: examples of %d×%d pixels, network input %s", set.Rows, set.Cols, net.In)
 	}
+	if err := cfg.Augment.Validate(); err != nil {
+		return nil, err
+	}
 	if !(cfg.Eta > 0) || cfg.Lambda < 0 || math.IsInf(cfg.Eta, 0) {
 		return nil, fmt.Errorf("train: learning rate %v must be positive and λ %v not negative", cfg.Eta, cfg.Lambda)
 	}
@@ -130,6 +178,11 @@ func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
 		order:  make([]int, set.N),
 		x:      make([]float32, cfg.Batch*net.In.Size()),
 		labels: make([]int, cfg.Batch),
+	}
+	if cfg.Augment.Enabled() {
+		t.aug = data.NewAugmenter(cfg.Augment, set.Rows, set.Cols)
+		t.augSrc = rand.NewPCG(0, 0)
+		t.augRNG = rand.New(t.augSrc)
 	}
 	return t, nil
 }
@@ -149,6 +202,9 @@ func (t *Trainer) eta(epoch int) float64 {
 // the mean training cost of the epoch.
 func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	rng := rand.New(rand.NewPCG(t.cfg.Seed, uint64(epoch)+1<<32))
+	if t.aug != nil { // distortions drawn from (seed, epoch) too: an epoch can be re-run
+		t.augSrc.Seed(t.cfg.Seed, uint64(epoch)+2<<32)
+	}
 	for i := range t.order {
 		t.order[i] = i
 	}
@@ -178,7 +234,11 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 // and returns the mini-batch's cost (without the L2 term).
 func (t *Trainer) Step(idx []int, eta float64) float64 {
 	n := len(idx)
-	t.set.Batch(t.x, idx)
+	if t.aug != nil {
+		t.aug.Batch(t.x, t.set, idx, t.augRNG)
+	} else {
+		t.set.Batch(t.x, idx)
+	}
 	for i, j := range idx {
 		t.labels[i] = int(t.set.Labels[j])
 	}

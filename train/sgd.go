@@ -22,8 +22,8 @@ type SGD struct {
 	Batches  int
 	Momentum float64
 	Nesterov bool
-	// Velocity holds one slice per parameter when Momentum > 0; it is part
-	// of a checkpoint.
+	// Velocity holds one slice per parameter when Momentum > 0 (nil for
+	// buffers, which have no gradient); it is part of a checkpoint.
 	Velocity [][]float32
 }
 
@@ -34,8 +34,11 @@ func NewSGD(params []*nn.Param, eta, lambda float64, batches int, momentum float
 	}
 	o := &SGD{Eta: eta, Lambda: lambda, Batches: batches, Momentum: momentum, Nesterov: nesterov}
 	if momentum != 0 {
-		for _, p := range params {
-			o.Velocity = append(o.Velocity, make([]float32, p.Value.Len()))
+		o.Velocity = make([][]float32, len(params))
+		for i, p := range params {
+			if p.Grad != nil {
+				o.Velocity[i] = make([]float32, p.Value.Len())
+			}
 		}
 	}
 	return o

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/deepnet-go/deepnet/nn"
@@ -13,6 +15,7 @@ import (
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newTrainFlags("bench")
 	images := f.fs.Int("images", 20000, "train on this many images (after a warm-up of 20 mini-batches)")
+	cpuprofile := f.fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file")
 	if err := parseFlags(f.fs, args, stderr); err != nil {
 		return err
 	}
@@ -48,6 +51,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		t.Step(batch(k), cfg.Eta)
 	}
 	steps := max(*images/b, 1)
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	for k := 0; k < steps; k++ {
 		t.Step(batch(20+k), cfg.Eta)
