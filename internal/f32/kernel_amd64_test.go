@@ -40,3 +40,21 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+// BenchmarkKernelParallel runs the 12×32 micro-kernel on every P at once:
+// the ceiling of the whole machine.
+func BenchmarkKernelParallel(b *testing.B) {
+	if !hasAVX512 {
+		b.Skip("no AVX-512")
+	}
+	const kc = 128
+	b.RunParallel(func(pb *testing.PB) {
+		a := make([]float32, 12*kc)
+		bb := make([]float32, 32*kc)
+		c := make([]float32, 12*32)
+		for pb.Next() {
+			gemmMicroAVX512m12(kc, &a[0], &bb[0], 32, &c[0], 32, 1, 1, 0xffffffff)
+		}
+	})
+	b.ReportMetric(2*12*32*kc*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}

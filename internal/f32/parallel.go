@@ -14,20 +14,37 @@ func ParallelFor(n int, task Task) {
 // (fewer chunks than workers when n < grain·Workers()), for loops whose
 // items are too cheap to split finely.
 func ParallelForGrain(n, grain int, task Task) {
-	if n <= 0 {
+	if p, chunks := tryPool(n, grain); p != nil {
+		p.runFor(task, n, chunks)
 		return
+	}
+	if n > 0 {
+		task.Run(0, n)
+	}
+}
+
+// tryPool returns the locked pool and the number of chunks for a job of n
+// items of at least grain each, or nil when the job should run serially
+// (one chunk, or the pool is busy).
+func tryPool(n, grain int) (*workerPool, int) {
+	grain = max(grain, 1)
+	if n < 2*grain {
+		return nil, 0
 	}
 	p := thePool
-	if n < 2*max(grain, 1) || !p.mu.TryLock() {
-		task.Run(0, n)
-		return
+	if !p.mu.TryLock() {
+		return nil, 0
 	}
-	chunks := min(p.workers, n/max(grain, 1))
+	chunks := min(p.workers, n/grain)
 	if chunks <= 1 {
 		p.mu.Unlock()
-		task.Run(0, n)
-		return
+		return nil, 0
 	}
+	return p, chunks
+}
+
+// runFor runs task in chunks on the pool locked by tryPool, and unlocks it.
+func (p *workerPool) runFor(task Task, n, chunks int) {
 	p.forJob.task = task
 	p.dispatch(&p.forJob, n, chunks)
 	p.forJob.task = nil

@@ -41,8 +41,11 @@ type workerPool struct {
 	chunks int
 	quit   bool
 
-	gemm   gemmTask // Gemm's job, kept here so that it does not escape
-	forJob forTask  // ParallelFor's job
+	// Jobs are copied here from the caller's stack so that they do not
+	// escape (and allocate) when handed to the helpers.
+	gemm   gemmTask
+	forJob forTask
+	jobs   kernelJobs
 }
 
 type helper struct {

@@ -1,0 +1,39 @@
+//go:build amd64 && !purego
+
+package f32
+
+//go:noescape
+func axpyAVX512(n int, a float32, x, y *float32)
+
+//go:noescape
+func scaleAVX512(n int, a float32, x *float32)
+
+//go:noescape
+func addConstAVX512(n int, a float32, x *float32)
+
+func axpy(a float32, x, y []float32) {
+	if !hasAVX512 || len(x) == 0 {
+		AxpyRef(a, x, y)
+		return
+	}
+	_ = y[len(x)-1]
+	axpyAVX512(len(x), a, &x[0], &y[0])
+}
+
+func scale(a float32, x []float32) {
+	if !hasAVX512 || len(x) == 0 {
+		ScaleRef(a, x)
+		return
+	}
+	scaleAVX512(len(x), a, &x[0])
+}
+
+func addConst(a float32, x []float32) {
+	if !hasAVX512 || len(x) == 0 {
+		for i := range x {
+			x[i] += a
+		}
+		return
+	}
+	addConstAVX512(len(x), a, &x[0])
+}

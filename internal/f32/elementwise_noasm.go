@@ -1,0 +1,13 @@
+//go:build !amd64 || purego
+
+package f32
+
+func axpy(a float32, x, y []float32) { AxpyRef(a, x, y) }
+
+func scale(a float32, x []float32) { ScaleRef(a, x) }
+
+func addConst(a float32, x []float32) {
+	for i := range x {
+		x[i] += a
+	}
+}

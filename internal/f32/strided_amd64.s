@@ -1,0 +1,84 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// ROWSETUP loads the arguments of copyRowsAVX512/addRowsAVX512: DI dst, R8
+// dst stride (bytes), SI src, R9 src stride, CX rows, DX full 16-float
+// chunks per row, K1 the mask of the cols%16 tail.
+#define ROWSETUP \
+	MOVQ dst+0(FP), DI \
+	MOVQ lddst+8(FP), R8 \
+	SHLQ $2, R8 \
+	MOVQ src+16(FP), SI \
+	MOVQ ldsrc+24(FP), R9 \
+	SHLQ $2, R9 \
+	MOVQ cols+40(FP), DX \
+	MOVQ DX, CX \
+	ANDQ $15, CX \
+	MOVL $1, AX \
+	SHLL CX, AX \
+	DECL AX \
+	KMOVW AX, K1 \
+	SHRQ $4, DX \
+	MOVQ rows+32(FP), CX
+
+// func copyRowsAVX512(dst *float32, lddst int, src *float32, ldsrc int, rows, cols int)
+TEXT ·copyRowsAVX512(SB), NOSPLIT, $0-48
+	ROWSETUP
+	TESTQ CX, CX
+	JZ done
+row:
+	MOVQ SI, R10
+	MOVQ DI, R11
+	MOVQ DX, BX
+	TESTQ BX, BX
+	JZ tail
+chunk:
+	VMOVUPS (R10), Z0
+	VMOVUPS Z0, (R11)
+	ADDQ $64, R10
+	ADDQ $64, R11
+	DECQ BX
+	JNZ chunk
+tail:
+	VMOVUPS.Z (R10), K1, Z0
+	VMOVUPS Z0, K1, (R11)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ row
+done:
+	VZEROUPPER
+	RET
+
+// func addRowsAVX512(dst *float32, lddst int, src *float32, ldsrc int, rows, cols int)
+TEXT ·addRowsAVX512(SB), NOSPLIT, $0-48
+	ROWSETUP
+	TESTQ CX, CX
+	JZ done
+row:
+	MOVQ SI, R10
+	MOVQ DI, R11
+	MOVQ DX, BX
+	TESTQ BX, BX
+	JZ tail
+chunk:
+	VMOVUPS (R11), Z0
+	VADDPS (R10), Z0, Z0
+	VMOVUPS Z0, (R11)
+	ADDQ $64, R10
+	ADDQ $64, R11
+	DECQ BX
+	JNZ chunk
+tail:
+	VMOVUPS.Z (R11), K1, Z0
+	VMOVUPS.Z (R10), K1, Z1
+	VADDPS Z1, Z0, Z0
+	VMOVUPS Z0, K1, (R11)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ row
+done:
+	VZEROUPPER
+	RET
