@@ -1,0 +1,113 @@
+package data
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func TestAugmentValidate(t *testing.T) {
+	for _, a := range []Augment{{MaxShift: -1}, {MaxRotate: -1}, {MaxRotate: 200},
+		{ElasticAlpha: -1, ElasticSigma: 4}, {ElasticAlpha: 34}, {ElasticAlpha: 1, ElasticSigma: -1}} {
+		if a.Validate() == nil {
+			t.Errorf("%+v validates", a)
+		}
+	}
+	if (Augment{}).Enabled() || !(Augment{MaxShift: 1}).Enabled() {
+		t.Error("Enabled is wrong")
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), "data.NewAugmenter") {
+			t.Errorf("NewAugmenter of a bad Augment: recovered %v", r)
+		}
+	}()
+	NewAugmenter(Augment{MaxShift: -2}, 28, 28)
+}
+
+func TestAugmenter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	s := NewSet(4, 28, 28)
+	for i := range s.Images {
+		s.Images[i] = uint8(rng.IntN(256))
+	}
+	src := s.Image(0)
+	dst := make([]uint8, len(src))
+	// The zero Augment copies.
+	NewAugmenter(Augment{}, 28, 28).Apply(dst, src, rng)
+	if !bytes.Equal(dst, src) {
+		t.Error("zero Augment changed the image")
+	}
+	// Shift only: the result is one of the allowed shifts.
+	g := NewAugmenter(Augment{MaxShift: 2}, 28, 28)
+	seen := map[[2]int]bool{}
+	for range 200 {
+		g.Apply(dst, src, rng)
+		found := false
+		want := make([]uint8, len(src))
+		for dy := -2; dy <= 2 && !found; dy++ {
+			for dx := -2; dx <= 2 && !found; dx++ {
+				Shift(want, src, 28, 28, dy, dx)
+				if bytes.Equal(dst, want) {
+					found, seen[[2]int{dy, dx}] = true, true
+				}
+			}
+		}
+		if !found {
+			t.Fatal("MaxShift 2 gave an image that is no shift of at most 2")
+		}
+	}
+	if len(seen) != 25 {
+		t.Errorf("saw %d of the 25 shifts", len(seen))
+	}
+	// Everything on: deterministic per seed, and no allocation.
+	all := NewAugmenter(Augment{MaxShift: 2, MaxRotate: 15, ElasticAlpha: 34, ElasticSigma: 4}, 28, 28)
+	a, b := make([]uint8, len(src)), make([]uint8, len(src))
+	all.Apply(a, src, rand.New(rand.NewPCG(7, 7)))
+	all.Apply(b, src, rand.New(rand.NewPCG(7, 7)))
+	if !bytes.Equal(a, b) || bytes.Equal(a, src) {
+		t.Error("augmentation is not a function of the seed")
+	}
+	batch := make([]float32, 3*784)
+	idx := []int{3, 1, 2}
+	if n := testing.AllocsPerRun(5, func() { all.Batch(batch, s, idx, rng) }); n != 0 {
+		t.Errorf("Augmenter.Batch allocates %v times", n)
+	}
+	// Batch with the zero Augment equals Set.Batch.
+	want := make([]float32, len(batch))
+	s.Batch(want, idx)
+	NewAugmenter(Augment{}, 28, 28).Batch(batch, s, idx, rng)
+	for i := range want {
+		if batch[i] != want[i] {
+			t.Fatalf("Batch differs from Set.Batch at %d", i)
+		}
+	}
+}
+
+func BenchmarkAugment(b *testing.B) {
+	src := make([]uint8, 784)
+	for i := range src {
+		src[i] = uint8(i)
+	}
+	dst := make([]uint8, 784)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		name string
+		a    Augment
+	}{{"shift", Augment{MaxShift: 2}}, {"rotate", Augment{MaxRotate: 15}},
+		{"elastic", Augment{ElasticAlpha: 34, ElasticSigma: 4}}} {
+		g := NewAugmenter(c.a, 28, 28)
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				g.Apply(dst, src, rng)
+			}
+		})
+	}
+}
+
+func BenchmarkExpand(b *testing.B) {
+	s := NewSet(10000, 28, 28)
+	for b.Loop() {
+		Expand(s, 1)
+	}
+}
