@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"github.com/deepnet-go/deepnet/data"
 	"sort"
 	"strings"
 )
@@ -25,8 +26,12 @@ type Preset struct {
 	Init string
 	// Momentum is SGD's momentum (0 for the book's plain SGD).
 	Momentum float64
+	// Nesterov selects Nesterov momentum.
+	Nesterov bool
 	// Schedule is the learning-rate schedule (train.ParseSchedule).
 	Schedule string
+	// Augment distorts the training images afresh each epoch.
+	Augment data.Augment
 	// About is a one-line description.
 	About string
 	// Expect says what the preset reaches and how fast, for the CLI to print.

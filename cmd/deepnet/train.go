@@ -8,11 +8,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
+	"github.com/deepnet-go/deepnet/viz"
 )
 
 // defaultPreset is what "deepnet train" trains without --preset or --net.
@@ -30,7 +35,10 @@ type trainFlags struct {
 	seed                 uint64
 	dataDir              string
 	trainLimit, patience int
-	metrics              string
+	metrics, plot, out   string
+	shift                int
+	rotate               float64
+	elastic              string
 }
 
 func newTrainFlags(name string) *trainFlags {
@@ -51,6 +59,11 @@ func newTrainFlags(name string) *trainFlags {
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only")
 	fs.IntVar(&f.patience, "patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
 	fs.StringVar(&f.metrics, "metrics", "", "write one JSON object per epoch to this file")
+	fs.StringVar(&f.plot, "plot", "", "draw the validation and test accuracy per epoch into this PNG file")
+	fs.StringVar(&f.out, "out", "", "save the trained network (weights of the best validation epoch) to this model file")
+	fs.IntVar(&f.shift, "shift", -1, "augment: shift each training image by up to N pixels, afresh each epoch")
+	fs.Float64Var(&f.rotate, "rotate", -1, "augment: rotate each training image by up to this many degrees")
+	fs.StringVar(&f.elastic, "elastic", "", "augment: elastic distortion ALPHA:SIGMA (Simard et al. use 34:4), or off")
 	return f
 }
 
@@ -89,6 +102,29 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	if f.momentum > 0 {
 		p.Momentum = f.momentum
 	}
+	if f.nesterov {
+		p.Nesterov = true
+	}
+	if f.shift >= 0 {
+		p.Augment.MaxShift = f.shift
+	}
+	if f.rotate >= 0 {
+		p.Augment.MaxRotate = f.rotate
+	}
+	if f.elastic == "off" {
+		p.Augment.ElasticAlpha, p.Augment.ElasticSigma = 0, 0
+	} else if f.elastic != "" {
+		a, s, ok := strings.Cut(f.elastic, ":")
+		alpha, err1 := strconv.ParseFloat(a, 64)
+		sigma, err2 := strconv.ParseFloat(s, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nn.Config{}, train.Config{}, p, fmt.Errorf("--elastic %q: want ALPHA:SIGMA, e.g. 34:4", f.elastic)
+		}
+		p.Augment.ElasticAlpha, p.Augment.ElasticSigma = alpha, sigma
+	}
+	if err := p.Augment.Validate(); err != nil {
+		return nn.Config{}, train.Config{}, p, err
+	}
 	spec, err := nn.ParseSpec(p.Spec)
 	if err != nil {
 		return nn.Config{}, train.Config{}, p, err
@@ -106,7 +142,8 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	}
 	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: f.seed, Init: init}
 	trainCfg := train.Config{Epochs: p.Epochs, Batch: p.Batch, Eta: p.Eta, Lambda: p.Lambda,
-		Momentum: p.Momentum, Nesterov: f.nesterov, Schedule: sched, Seed: f.seed, Patience: f.patience}
+		Momentum: p.Momentum, Nesterov: p.Nesterov, Schedule: sched, Seed: f.seed, Patience: f.patience,
+		Augment: p.Augment, KeepBest: true}
 	return netCfg, trainCfg, p, nil
 }
 
@@ -128,8 +165,33 @@ func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.MNIST, error
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newTrainFlags("train")
+	checkpoint := f.fs.String("checkpoint", "", "save the run's state into this directory after every epoch")
+	resume := f.fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
 	if err := parseFlags(f.fs, args, stderr); err != nil {
 		return err
+	}
+	var saved *train.SavedState
+	var savedNet *nn.Network
+	if *resume != "" {
+		net, info, st, err := train.ReadCheckpoint(filepath.Join(*resume, checkpointFile), 100)
+		if err != nil {
+			return err
+		}
+		// Re-read the original command line, then this one over it.
+		var orig []string
+		if err := json.Unmarshal([]byte(info.Extra["args"]), &orig); err != nil {
+			return fmt.Errorf("%s: checkpoint has no command line: %v", *resume, err)
+		}
+		f = newTrainFlags("train")
+		f.fs.String("checkpoint", "", "")
+		f.fs.String("resume", "", "")
+		if err := parseFlags(f.fs, append(orig, args...), stderr); err != nil {
+			return err
+		}
+		if *checkpoint == "" {
+			*checkpoint = *resume
+		}
+		saved, savedNet, args = st, net, withoutFlag(append(orig, args...), "resume")
 	}
 	netCfg, cfg, p, err := f.settings()
 	if err != nil {
@@ -139,32 +201,57 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	net, err := nn.New(netCfg)
-	if err != nil {
-		return err
+	net := savedNet
+	if net == nil {
+		if net, err = nn.New(netCfg); err != nil {
+			return err
+		}
+	} else if net.Spec.String() != netCfg.Spec.String() {
+		return fmt.Errorf("--resume: the checkpoint holds %q, the flags say %q", net.Spec, netCfg.Spec)
 	}
+	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, BatchSize: cfg.Batch,
+		Epochs: cfg.Epochs, Seed: f.seed, Data: fmt.Sprintf("mnist-%d", d.Train.N)}
+	if *checkpoint != "" {
+		if err := os.MkdirAll(*checkpoint, 0o755); err != nil {
+			return err
+		}
+		cmdline, _ := json.Marshal(args)
+		cfg.Checkpoint, cfg.Info = filepath.Join(*checkpoint, checkpointFile), info
+		cfg.Info.Extra = map[string]string{"args": string(cmdline)}
+	}
+	cfg.Resume = saved
 	fmt.Fprintf(stdout, "network  %s\n", netCfg.Spec)
 	fmt.Fprintf(stdout, "training %d images (validation %d, test %d), %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
 		d.Train.N, d.Validation.N, d.Test.N, cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, f.seed)
-	if p.Expect != "" && f.net == "" {
+	if p.Expect != "" && f.net == "" && *resume == "" {
 		fmt.Fprintf(stdout, "expect   %s\n", p.Expect)
+	}
+	if saved != nil {
+		fmt.Fprintf(stdout, "resuming after epoch %d\n", saved.Next)
+		for _, e := range saved.Result.Epochs {
+			printEpoch(stdout, e, cfg.Epochs)
+		}
 	}
 	var metrics *json.Encoder
 	if f.metrics != "" {
-		mf, err := os.Create(f.metrics)
+		mf, err := os.OpenFile(f.metrics, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 		if err != nil {
 			return err
 		}
 		defer mf.Close()
 		metrics = json.NewEncoder(mf)
+		if saved != nil {
+			for _, e := range saved.Result.Epochs {
+				metrics.Encode(e)
+			}
+		}
 	}
 	bar := newProgress(stderr)
 	cfg.OnBatch = bar.batch
 	var metricsErr error
 	cfg.OnEpoch = func(e train.Epoch) {
 		bar.clear()
-		fmt.Fprintf(stdout, "epoch %d/%d: validation accuracy %.2f%%  (cost %.4f, %.1fs)\n",
-			e.Epoch+1, cfg.Epochs, 100*e.Validation, e.Cost, e.Seconds)
+		printEpoch(stdout, e, cfg.Epochs)
 		if metrics != nil && metricsErr == nil {
 			metricsErr = metrics.Encode(e)
 		}
@@ -175,12 +262,60 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
-	if res != nil && res.BestEpoch >= 0 {
-		fmt.Fprintf(stdout, "best validation accuracy %.2f%% at epoch %d; test accuracy at that epoch %.2f%%  (%s)\n",
-			100*res.BestValidation, res.BestEpoch+1, 100*res.TestAtBest, time.Since(start).Round(time.Second))
+	if res == nil || res.BestEpoch < 0 {
+		return err
+	}
+	fmt.Fprintf(stdout, "best validation accuracy %.2f%% at epoch %d; test accuracy at that epoch %.2f%%  (%s)\n",
+		100*res.BestValidation, res.BestEpoch+1, 100*res.TestAtBest, time.Since(start).Round(time.Second))
+	if f.plot != "" {
+		if perr := plotCurves(f.plot, res, netCfg.Spec.String()); perr != nil {
+			return perr
+		}
+	}
+	if f.out != "" && err == nil {
+		info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
+		if serr := model.Save(f.out, net, info); serr != nil {
+			return serr
+		}
+		fmt.Fprintf(stdout, "saved    %s (weights of epoch %d)\n", f.out, res.BestEpoch+1)
 	}
 	if err != nil {
 		return err
 	}
 	return metricsErr
+}
+
+// withoutFlag returns args without the flag name and its value.
+func withoutFlag(args []string, name string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := strings.TrimLeft(args[i], "-")
+		switch {
+		case a == name && i+1 < len(args):
+			i++
+		case strings.HasPrefix(a, name+"="):
+		default:
+			out = append(out, args[i])
+		}
+	}
+	return out
+}
+
+// checkpointFile is the file a --checkpoint directory holds.
+const checkpointFile = "checkpoint.safetensors"
+
+func printEpoch(w io.Writer, e train.Epoch, epochs int) {
+	fmt.Fprintf(w, "epoch %d/%d: validation accuracy %.2f%%  (cost %.4f, %.1fs)\n",
+		e.Epoch+1, epochs, 100*e.Validation, e.Cost, e.Seconds)
+}
+
+// plotCurves draws validation and test accuracy per epoch into a PNG.
+func plotCurves(path string, res *train.Result, title string) error {
+	var val, test []float64
+	for _, e := range res.Epochs {
+		val = append(val, 100*e.Validation)
+		test = append(test, 100*e.Test)
+	}
+	img := viz.Curves([]viz.Series{{Name: "validation %", Y: val}, {Name: "test %", Y: test}}, title)
+	return viz.WritePNG(path, img)
 }
