@@ -1,0 +1,135 @@
+// Package ensemble combines several trained networks into one classifier:
+// a plurality vote of their predictions, as the book's five voting networks
+// (ties broken by the summed probabilities), or the mean of their
+// probabilities.
+package ensemble
+
+import (
+	"fmt"
+
+	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/nn"
+)
+
+// Method says how members' outputs combine.
+type Method string
+
+const (
+	// Vote is a plurality vote of the members' predicted classes; a tie
+	// goes to the tied class with the largest summed probability.
+	Vote Method = "vote"
+	// Average predicts the class of largest mean probability.
+	Average Method = "average"
+)
+
+// ParseMethod checks a method name.
+func ParseMethod(s string) (Method, error) {
+	switch Method(s) {
+	case Vote, Average:
+		return Method(s), nil
+	}
+	return "", fmt.Errorf("unknown ensemble method %q (valid: vote, average)", s)
+}
+
+// Combine returns the ensemble's class for one example from its members'
+// probability vectors (probs[m] is member m's [K] probabilities). votes and
+// sums are scratch space of K values each.
+func Combine(method Method, probs [][]float32, votes []int, sums []float64) int {
+	clear(votes)
+	clear(sums)
+	for _, p := range probs {
+		votes[nn.Argmax(p)]++
+		for k, v := range p {
+			sums[k] += float64(v)
+		}
+	}
+	best := 0
+	for k := range sums {
+		better := sums[k] > sums[best]
+		if method == Vote {
+			better = votes[k] > votes[best] || (votes[k] == votes[best] && sums[k] > sums[best])
+		}
+		if better {
+			best = k
+		}
+	}
+	return best
+}
+
+// Ensemble is a set of networks with the same input and classes.
+type Ensemble struct {
+	Members []*nn.Network
+	Method  Method
+}
+
+// New checks that members agree on input shape and classes.
+func New(members []*nn.Network, method Method) (*Ensemble, error) {
+	if len(members) == 0 {
+		return nil, fmt.Errorf("ensemble: no members")
+	}
+	for i, m := range members[1:] {
+		if m.In != members[0].In || m.Classes() != members[0].Classes() {
+			return nil, fmt.Errorf("ensemble: member %d takes %s with %d classes, member 1 %s with %d",
+				i+2, m.In, m.Classes(), members[0].In, members[0].Classes())
+		}
+	}
+	return &Ensemble{Members: members, Method: method}, nil
+}
+
+// Evaluation is the accuracy of each member and of the ensemble on a set.
+type Evaluation struct {
+	Members  []float64
+	Ensemble float64
+	// Predicted holds the ensemble's class for each example.
+	Predicted []int
+}
+
+// Evaluate classifies every example of set with each member and with the
+// ensemble.
+func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
+	m0 := e.Members[0]
+	k, batch := m0.Classes(), m0.MaxBatch
+	for _, m := range e.Members {
+		batch = min(batch, m.MaxBatch)
+	}
+	ev := &Evaluation{Members: make([]float64, len(e.Members)), Predicted: make([]int, set.N)}
+	x := make([]float32, batch*m0.In.Size())
+	idx := make([]int, batch)
+	probs := make([][]float32, len(e.Members)) // [member][n·K], copied out of each member's buffer
+	for i := range probs {
+		probs[i] = make([]float32, batch*k)
+	}
+	one := make([][]float32, len(e.Members))
+	votes, sums := make([]int, k), make([]float64, k)
+	right := make([]int, len(e.Members))
+	ensRight := 0
+	for lo := 0; lo < set.N; lo += batch {
+		n := min(batch, set.N-lo)
+		for i := range n {
+			idx[i] = lo + i
+		}
+		set.Batch(x, idx[:n])
+		for j, m := range e.Members {
+			copy(probs[j], m.Forward(x, n, false))
+		}
+		for i := 0; i < n; i++ {
+			label := int(set.Labels[lo+i])
+			for j := range e.Members {
+				one[j] = probs[j][i*k : (i+1)*k]
+				if nn.Argmax(one[j]) == label {
+					right[j]++
+				}
+			}
+			c := Combine(e.Method, one, votes, sums)
+			ev.Predicted[lo+i] = c
+			if c == label {
+				ensRight++
+			}
+		}
+	}
+	for j := range right {
+		ev.Members[j] = float64(right[j]) / float64(max(set.N, 1))
+	}
+	ev.Ensemble = float64(ensRight) / float64(max(set.N, 1))
+	return ev
+}

@@ -1,0 +1,85 @@
+package ensemble
+
+import (
+	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/nn"
+)
+
+func TestCombine(t *testing.T) {
+	votes, sums := make([]int, 3), make([]float64, 3)
+	probs := [][]float32{
+		{0.6, 0.4, 0}, // votes 0
+		{0.6, 0.4, 0}, // votes 0
+		{0, 0.1, 0.9}, // votes 2
+	}
+	if c := Combine(Vote, probs, votes, sums); c != 0 {
+		t.Errorf("vote: %d, want 0 (two votes)", c)
+	}
+	// Sums: 1.2, 0.9, 0.9 → average also picks 0; make the average differ:
+	probs[2] = []float32{0, 0.01, 0.99}
+	probs[0] = []float32{0.34, 0.33, 0.33}
+	probs[1] = []float32{0.34, 0.33, 0.33}
+	if c := Combine(Vote, probs, votes, sums); c != 0 {
+		t.Errorf("vote: %d, want 0", c)
+	}
+	if c := Combine(Average, probs, votes, sums); c != 2 {
+		t.Errorf("average: %d, want 2 (sum 1.65)", c)
+	}
+	// A tie in votes goes to the larger summed probability.
+	tie := [][]float32{{0.9, 0.1, 0}, {0.45, 0.55, 0}}
+	if c := Combine(Vote, tie, votes, sums); c != 0 {
+		t.Errorf("tie: %d, want 0 (sum 1.35 > 0.65)", c)
+	}
+	tie = [][]float32{{0.5, 0.1, 0.4}, {0, 0.9, 0.1}}
+	if c := Combine(Vote, tie, votes, sums); c != 1 {
+		t.Errorf("tie: %d, want 1 (sum 1.0 > 0.5)", c)
+	}
+}
+
+func TestEvaluateMatchesMembers(t *testing.T) {
+	spec, _ := nn.ParseSpec("fc:8:relu softmax:3")
+	var members []*nn.Network
+	for seed := uint64(1); seed <= 3; seed++ {
+		net, err := nn.New(nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 2, W: 2}, MaxBatch: 4, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range net.Params() { // the softmax layer starts at zero: give it weights
+			for i := range p.Value.Data {
+				p.Value.Data[i] += float32((i*7+int(seed)*3)%11-5) / 5
+			}
+		}
+		members = append(members, net)
+	}
+	set := &data.Set{Images: []uint8{0, 50, 100, 150, 200, 250, 0, 10, 255, 255, 0, 0, 30, 60, 90, 120, 9, 8, 7, 6},
+		Labels: []uint8{0, 1, 2, 0, 1}, N: 5, Rows: 2, Cols: 2}
+	e, err := New(members, Vote)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := e.Evaluate(set)
+	// Recompute by hand, one example at a time.
+	x := make([]float32, 4)
+	votes, sums := make([]int, 3), make([]float64, 3)
+	for i := 0; i < set.N; i++ {
+		set.Batch(x, []int{i})
+		var probs [][]float32
+		for _, m := range members {
+			probs = append(probs, append([]float32(nil), m.Forward(x, 1, false)...))
+		}
+		if c := Combine(Vote, probs, votes, sums); c != ev.Predicted[i] {
+			t.Fatalf("example %d: ensemble says %d, by hand %d", i, ev.Predicted[i], c)
+		}
+	}
+	if len(ev.Members) != 3 {
+		t.Fatal(ev.Members)
+	}
+	if _, err := New(nil, Vote); err == nil {
+		t.Fatal("empty ensemble accepted")
+	}
+	if _, err := ParseMethod("median"); err == nil {
+		t.Fatal("bad method accepted")
+	}
+}
