@@ -81,23 +81,37 @@ func (e *Elastic) field(f []float64, rng *rand.Rand) {
 	}
 	rows, cols, k := e.rows, e.cols, e.kernel
 	rad := len(k) / 2
-	// Rows pass into tmp, then columns pass back into f.
+	// Rows pass into tmp, then columns pass back into f, each tap as an
+	// axpy over a contiguous run (zero outside the image).
+	clear(e.tmp)
 	for r := range rows {
-		for c := range cols {
-			s := 0.0
-			for j := max(0, rad-c); j < len(k) && c+j-rad < cols; j++ {
-				s += k[j] * f[r*cols+c+j-rad]
+		src, dst := f[r*cols:(r+1)*cols], e.tmp[r*cols:(r+1)*cols]
+		for j, w := range k {
+			o := j - rad // dst[c] += w * src[c+o]
+			lo, hi := max(0, -o), min(cols, cols-o)
+			if lo >= hi {
+				continue
 			}
-			e.tmp[r*cols+c] = s
+			axpy(dst[lo:hi], src[lo+o:hi+o], w)
 		}
 	}
+	clear(f)
 	for r := range rows {
-		for c := range cols {
-			s := 0.0
-			for j := max(0, rad-r); j < len(k) && r+j-rad < rows; j++ {
-				s += k[j] * e.tmp[(r+j-rad)*cols+c]
+		dst := f[r*cols : (r+1)*cols]
+		for j, w := range k {
+			rr := r + j - rad
+			if rr < 0 || rr >= rows {
+				continue
 			}
-			f[r*cols+c] = s * e.alpha
+			axpy(dst, e.tmp[rr*cols:(rr+1)*cols], w*e.alpha)
 		}
+	}
+}
+
+// axpy adds w*x to y; len(x) must be at least len(y).
+func axpy(y, x []float64, w float64) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] += w * v
 	}
 }
