@@ -25,6 +25,8 @@ type command struct {
 
 var commands = []command{
 	{"train", "train a network on MNIST (a preset of the book's table or --net SPEC)", runTrain},
+	{"expand", "write the expanded training set (each image and its four one-pixel shifts) as IDX files", runExpand},
+	{"ensemble", "train several networks (or load saved ones) and report each one's and their vote's test accuracy", runEnsemble},
 	{"bench", "measure training speed in images per second", runBench},
 	{"presets", "list the presets and their settings", runPresets},
 }
@@ -90,4 +92,9 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 		return errUsage
 	}
 	return nil
+}
+
+// newFlagSet returns an empty flag set for a command.
+func newFlagSet(name string) *flag.FlagSet {
+	return flag.NewFlagSet("deepnet "+name, flag.ContinueOnError)
 }

@@ -158,7 +158,9 @@ func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.MNIST, error
 		d.Train = d.Train.Slice(0, f.trainLimit)
 	}
 	if p.Expanded {
-		d.Train = data.Expand(d.Train, f.seed)
+		if d.Train, err = loadExpanded(d.Train, f.seed, log); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/ensemble"
+	"github.com/deepnet-go/deepnet/model"
+	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/train"
+)
+
+func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newTrainFlags("ensemble")
+	members := f.fs.Int("members", 5, "number of networks to train (seeds --seed, --seed+1, ...)")
+	method := f.fs.String("method", "vote", "how members combine: vote (plurality, ties by summed probability) or average")
+	saveDir := f.fs.String("save", "", "save each trained member into this directory as member-SEED.safetensors")
+	f.fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: deepnet ensemble [flags] [MODEL.safetensors ...]\n\nWith model files, evaluates them; otherwise trains --members networks.")
+		f.fs.PrintDefaults()
+	}
+	f.fs.SetOutput(stderr)
+	if err := f.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	m, err := ensemble.ParseMethod(*method)
+	if err != nil {
+		return err
+	}
+	var nets []*nn.Network
+	var d *data.MNIST
+	if f.fs.NArg() > 0 {
+		for _, path := range f.fs.Args() {
+			net, _, err := model.Load(path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "member %d: %s (%s)\n", len(nets)+1, path, net.Spec)
+			nets = append(nets, net)
+		}
+		if d, err = data.LoadDefault(f.dataDir, stderr); err != nil {
+			return err
+		}
+	} else {
+		if *members < 1 {
+			return fmt.Errorf("--members must be at least 1")
+		}
+		netCfg, cfg, p, err := f.settings()
+		if err != nil {
+			return err
+		}
+		if d, err = f.loadData(p, stderr); err != nil {
+			return err
+		}
+		if *saveDir != "" {
+			if err := os.MkdirAll(*saveDir, 0o755); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < *members; i++ {
+			seed := f.seed + uint64(i)
+			netCfg.Seed, cfg.Seed = seed, seed
+			net, err := nn.New(netCfg)
+			if err != nil {
+				return err
+			}
+			bar := newProgress(stderr)
+			cfg.OnBatch = bar.batch
+			cfg.OnEpoch = func(e train.Epoch) {
+				bar.clear()
+				fmt.Fprintf(stdout, "member %d epoch %d/%d: validation accuracy %.2f%%  (%.1fs)\n", i+1, e.Epoch+1, cfg.Epochs, 100*e.Validation, e.Seconds)
+			}
+			res, err := train.Run(ctx, net, d, cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "member %d (seed %d): best validation %.2f%% at epoch %d, test %.2f%%\n",
+				i+1, seed, 100*res.BestValidation, res.BestEpoch+1, 100*res.TestAtBest)
+			if *saveDir != "" {
+				info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, BatchSize: cfg.Batch,
+					Epochs: cfg.Epochs, Seed: seed, BestEpoch: res.BestEpoch + 1, ValidationAccuracy: res.BestValidation, TestAccuracy: res.TestAtBest}
+				if err := model.Save(filepath.Join(*saveDir, fmt.Sprintf("member-%d.safetensors", seed)), net, info); err != nil {
+					return err
+				}
+			}
+			nets = append(nets, net)
+		}
+	}
+	e, err := ensemble.New(nets, m)
+	if err != nil {
+		return err
+	}
+	val := e.Evaluate(d.Validation)
+	test := e.Evaluate(d.Test)
+	for i := range nets {
+		fmt.Fprintf(stdout, "member %d: validation %.2f%%  test %.2f%%\n", i+1, 100*val.Members[i], 100*test.Members[i])
+	}
+	fmt.Fprintf(stdout, "ensemble of %d (%s): validation %.2f%%  test accuracy %.2f%%\n", len(nets), m, 100*val.Ensemble, 100*test.Ensemble)
+	return nil
+}
