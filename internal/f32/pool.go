@@ -31,9 +31,10 @@ type workerPool struct {
 	bufs    []*gemmBuf
 	helpers []*helper
 
-	seq     atomic.Uint64 // bumped once per job
-	pending atomic.Int32  // helpers (and owner) yet to finish the job
-	done    chan struct{}
+	seq      atomic.Uint64 // bumped once per job
+	pending  atomic.Int32  // helpers (and owner) yet to finish the job
+	sleeping atomic.Bool   // the owner waits on done
+	done     chan struct{}
 
 	// The current job, written by the owner before seq is bumped.
 	job    chunkJob
@@ -126,9 +127,28 @@ func (p *workerPool) dispatch(job chunkJob, n, chunks int) {
 		job.runChunk(p, 0, lo, lo+cnt)
 	}
 	if p.pending.Add(-1) != 0 {
-		<-p.done
+		p.waitDone()
 	}
 	p.job = nil
+}
+
+// waitDone waits until pending is zero, spinning for spinFor, then
+// parking on done.
+func (p *workerPool) waitDone() {
+	start := time.Now()
+	for i := 1; p.pending.Load() != 0; i++ {
+		if i%256 == 0 && time.Since(start) > spinFor {
+			p.sleeping.Store(true)
+			if p.pending.Load() == 0 {
+				if !p.sleeping.CompareAndSwap(true, false) {
+					<-p.done // the last helper saw us asleep and sent a token
+				}
+				return
+			}
+			<-p.done
+			return
+		}
+	}
 }
 
 // loop is helper w's life: wait for a job, run its chunk, report.
@@ -140,7 +160,7 @@ func (p *workerPool) loop(w int, h *helper, last uint64) {
 			lo, cnt := span(w, p.chunks, p.n)
 			p.job.runChunk(p, w, lo, lo+cnt)
 		}
-		if p.pending.Add(-1) == 0 {
+		if p.pending.Add(-1) == 0 && p.sleeping.CompareAndSwap(true, false) {
 			p.done <- struct{}{}
 		}
 		if quit {
