@@ -34,14 +34,6 @@ const (
 	gemmParMin = 1 << 17
 )
 
-// Gemm computes C = alpha·op(A)·op(B) + beta·C (row-major; see GemmRef) with
-// packed panels and the fastest micro-kernels this processor supports,
-// using the worker pool for large products. The result does not depend on
-// the number of workers.
-func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmWith(defaultKernels, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-}
-
 func gemmWith(ks *kernelSet, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("f32.Gemm: negative size m=%d n=%d k=%d", m, n, k))

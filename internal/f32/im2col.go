@@ -21,27 +21,6 @@ const parGrain = 1 << 14
 // grainOf returns the number of items of size floats that make a chunk.
 func grainOf(size int) int { return max(1, parGrain/max(size, 1)) }
 
-// Im2col unrolls receptive fields exactly as Im2colRef (bit-identical),
-// splitting the rows of dst among the workers.
-func Im2col(src []float32, c, n, h, w, kh, kw, stride int, dst []float32) {
-	if c*n == 0 {
-		return
-	}
-	g := newConvGeom(c, n, h, w, kh, kw, stride)
-	cols := n * g.oh * g.ow
-	_ = src[c*n*h*w-1]
-	_ = dst[c*kh*kw*cols-1]
-	t := im2colTask{g, src, dst}
-	rows := c * kh * kw
-	if p, chunks := tryPool(rows, grainOf(cols)); p != nil {
-		p.jobs.im2col = t
-		p.runFor(&p.jobs.im2col, rows, chunks)
-		p.jobs.im2col = im2colTask{}
-		return
-	}
-	t.Run(0, rows)
-}
-
 type im2colTask struct {
 	convGeom
 	src, dst []float32
@@ -73,27 +52,6 @@ func (t *im2colTask) Run(lo, hi int) {
 	}
 }
 
-// Col2im sums receptive fields back into planes exactly as Col2imRef
-// (bit-identical: every pixel adds its terms in the same order), splitting
-// the planes among the workers.
-func Col2im(col []float32, c, n, h, w, kh, kw, stride int, dst []float32) {
-	if c*n == 0 {
-		return
-	}
-	g := newConvGeom(c, n, h, w, kh, kw, stride)
-	_ = col[c*kh*kw*n*g.oh*g.ow-1]
-	_ = dst[c*n*h*w-1]
-	t := col2imTask{g, col, dst}
-	planes := c * n
-	if p, chunks := tryPool(planes, grainOf(kh*kw*g.oh*g.ow)); p != nil {
-		p.jobs.col2im = t
-		p.runFor(&p.jobs.col2im, planes, chunks)
-		p.jobs.col2im = col2imTask{}
-		return
-	}
-	t.Run(0, planes)
-}
-
 type col2imTask struct {
 	convGeom
 	col, dst []float32
@@ -107,6 +65,9 @@ func (t *col2imTask) Run(lo, hi int) {
 	for pl := lo; pl < hi; pl++ {
 		ch, img := pl/g.n, pl%g.n
 		out := t.dst[pl*plane : (pl+1)*plane]
+		if t.col2imPlane(ch, img, out) {
+			continue
+		}
 		clear(out)
 		for l := 0; l < g.kh; l++ {
 			for m := 0; m < g.kw; m++ {

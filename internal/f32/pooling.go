@@ -33,28 +33,11 @@ func runPool(t poolTask, planes int) {
 	t.Run(0, planes)
 }
 
-// MaxPool is MaxPoolRef (bit-identical), split over planes.
-func MaxPool(src []float32, planes, h, w, p, q int, dst []float32, arg []int32) {
-	runPool(poolTask{op: opMax, src: src, dst: dst, arg: arg, h: h, w: w, p: p, q: q}, planes)
-}
-
-// MaxPoolBackward is MaxPoolBackwardRef (bit-identical), split over planes.
-func MaxPoolBackward(gy []float32, arg []int32, planes, h, w, p, q int, gx []float32) {
-	runPool(poolTask{op: opMaxBack, gy: gy, arg: arg, dst: gx, h: h, w: w, p: p, q: q}, planes)
-}
-
-// L2Pool is L2PoolRef (bit-identical), split over planes.
-func L2Pool(src []float32, planes, h, w, p, q int, dst []float32) {
-	runPool(poolTask{op: opL2, src: src, dst: dst, h: h, w: w, p: p, q: q}, planes)
-}
-
-// L2PoolBackward is L2PoolBackwardRef (bit-identical), split over planes.
-func L2PoolBackward(gy, src, y []float32, planes, h, w, p, q int, gx []float32) {
-	runPool(poolTask{op: opL2Back, gy: gy, src: src, y: y, dst: gx, h: h, w: w, p: p, q: q}, planes)
-}
-
 // Run computes planes [lo, hi).
 func (t *poolTask) Run(lo, hi int) {
+	if t.op == opMax && t.maxPlanes(lo, hi) {
+		return
+	}
 	hw, o := t.h*t.w, t.oh*t.ow
 	for pl := lo; pl < hi; pl++ {
 		switch t.op {
