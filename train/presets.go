@@ -46,9 +46,10 @@ const (
 // Presets lists the rows of the chapter's table (network3 semantics:
 // conv→pool→activation, network3 initialisation, plain SGD, mini-batch 10).
 var Presets = []Preset{
-	{Name: "quick", Spec: conv2Relu + " fc:100:relu softmax:10", Epochs: 4, Batch: 10, Eta: 0.03, Lambda: 0.1,
-		About:  "deepnet's default: the relu network for 4 epochs",
-		Expect: "about 98.9% test accuracy after 4 epochs (98.5% or more from epoch 2), a few minutes on 2 cores"},
+	{Name: "quick", Spec: conv2Relu + " fc:100:relu softmax:10", Epochs: 4, Batch: 10, Eta: 0.01, Lambda: 0.1,
+		Init: "he", Momentum: 0.9, Schedule: "cosine",
+		About:  "deepnet's default: the relu network with He initialisation, momentum 0.9 and a cosine schedule, 4 epochs",
+		Expect: "about 99.2% test accuracy after 4 epochs (seed 1: 98.76% validation after epoch 2, 99.24% test at the end), about a minute on 2 cores"},
 	{Name: "shallow", Spec: "fc:100:sigmoid softmax:10", Epochs: 60, Batch: 10, Eta: 0.1, Book: 97.80,
 		About: "one hidden layer of 100 sigmoid neurons"},
 	{Name: "conv1", Spec: convSigmoid + " fc:100:sigmoid softmax:10", Epochs: 60, Batch: 10, Eta: 0.1, Book: 98.78,

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/internal/f32"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -36,7 +37,7 @@ type trainFlags struct {
 	dataDir              string
 	trainLimit, patience int
 	metrics, plot, out   string
-	shift                int
+	shift, workers       int
 	rotate               float64
 	elastic              string
 }
@@ -58,6 +59,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.StringVar(&f.dataDir, "data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only")
 	fs.IntVar(&f.patience, "patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
+	fs.IntVar(&f.workers, "workers", 0, "CPU cores to use (default: all); results do not depend on it")
 	fs.StringVar(&f.metrics, "metrics", "", "write one JSON object per epoch to this file")
 	fs.StringVar(&f.plot, "plot", "", "draw the validation and test accuracy per epoch into this PNG file")
 	fs.StringVar(&f.out, "out", "", "save the trained network (weights of the best validation epoch) to this model file")
@@ -70,6 +72,9 @@ func newTrainFlags(name string) *trainFlags {
 // settings resolves the preset and the flags into a network config, a
 // training config and whether the data are expanded.
 func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
+	if f.workers > 0 {
+		f32.SetWorkers(f.workers)
+	}
 	name := f.preset
 	if name == "" {
 		name = defaultPreset
