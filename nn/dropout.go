@@ -15,7 +15,6 @@ type DropoutLayer struct {
 	// Source is the generator of the masks; its state is part of a
 	// checkpoint.
 	Source *rand.PCG
-	rng    *rand.Rand
 	mask   []float32 // 0 or 1/(1-P) per value of the last training batch
 	y, gx  []float32
 	n      int
@@ -27,7 +26,7 @@ type DropoutLayer struct {
 func NewDropout(spec LayerSpec, in Shape, maxBatch int, seed, stream uint64) *DropoutLayer {
 	src := rand.NewPCG(seed, stream)
 	size := in.Size() * maxBatch
-	return &DropoutLayer{spec: spec, shape: in, maxBatch: maxBatch, Source: src, rng: rand.New(src),
+	return &DropoutLayer{spec: spec, shape: in, maxBatch: maxBatch, Source: src,
 		mask: make([]float32, size), y: make([]float32, size), gx: make([]float32, size)}
 }
 
@@ -47,12 +46,21 @@ func (l *DropoutLayer) Forward(x []float32, n int, train bool) []float32 {
 	if !train || l.spec.P == 0 {
 		return x[:n*l.shape.Size()]
 	}
-	keep := float32(1 - l.spec.P)
-	scale := 1 / keep
+	keep := 1 - l.spec.P
+	scale := float32(1 / keep)
+	// Keep a value when a uniform 32-bit number is below keep·2³²; one
+	// 64-bit draw decides two values.
+	threshold := uint64(keep * (1 << 32))
 	y, mask := l.y[:n*l.shape.Size()], l.mask[:n*l.shape.Size()]
+	var bits uint64
 	for i := range y {
+		if i&1 == 0 {
+			bits = l.Source.Uint64()
+		} else {
+			bits >>= 32
+		}
 		m := float32(0)
-		if l.rng.Float32() < keep {
+		if bits&0xffffffff < threshold {
 			m = scale
 		}
 		mask[i] = m
