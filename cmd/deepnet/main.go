@@ -27,6 +27,9 @@ var commands = []command{
 	{"train", "train a network on MNIST (a preset of the book's table or --net SPEC)", runTrain},
 	{"expand", "write the expanded training set (each image and its four one-pixel shifts) as IDX files", runExpand},
 	{"ensemble", "train several networks (or load saved ones) and report each one's and their vote's test accuracy", runEnsemble},
+	{"eval", "report a saved model's test accuracy, per-digit accuracy and confusion matrix", runEval},
+	{"predict", "classify image files (PNG, JPEG, GIF) of handwritten digits with a saved model", runPredict},
+	{"viz", "draw a saved model's kernels, feature maps, misclassified digits and confusion matrix", runViz},
 	{"bench", "measure training speed in images per second", runBench},
 	{"presets", "list the presets and their settings", runPresets},
 }

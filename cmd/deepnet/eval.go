@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"io"
+
+	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/model"
+	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/train"
+	"github.com/deepnet-go/deepnet/viz"
+)
+
+// misclassifiedLimit is the most digits a misclassified.png shows.
+const misclassifiedLimit = 100
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("eval")
+	modelPath := fs.String("model", "", "the model file to evaluate (written by deepnet train --out)")
+	dataDir := fs.String("data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
+	miscPNG := fs.String("misclassified", "", fmt.Sprintf("draw the misclassified test digits (at most %d) into this PNG file", misclassifiedLimit))
+	confPNG := fs.String("confusion", "", "draw the confusion matrix into this PNG file")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	net, info, d, err := loadModelAndData(*modelPath, *dataDir, stderr)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := evaluate(net, d.Test)
+	fmt.Fprintf(stdout, "model    %s (%s)\n", *modelPath, net.Spec)
+	if info != nil && info.BestEpoch > 0 {
+		fmt.Fprintf(stdout, "trained  epoch %d of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved\n",
+			info.BestEpoch, info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy)
+	}
+	fmt.Fprintf(stdout, "test accuracy %.2f%%  (%d of %d correct)\n", 100*r.accuracy(), r.correct, r.n)
+	fmt.Fprintln(stdout)
+	r.printClasses(stdout)
+	fmt.Fprintln(stdout)
+	r.printConfusion(stdout)
+	if *miscPNG != "" {
+		if err := viz.WritePNG(*miscPNG, r.misclassified(d.Test, misclassifiedLimit)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote    %s\n", *miscPNG)
+	}
+	if *confPNG != "" {
+		if err := viz.WritePNG(*confPNG, viz.Confusion(r.confusion)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote    %s\n", *confPNG)
+	}
+	return nil
+}
+
+// loadModelAndData loads the model file and MNIST and checks that the
+// network reads the data's images.
+func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.Info, *data.MNIST, error) {
+	if path == "" {
+		return nil, nil, nil, fmt.Errorf("--model FILE is required")
+	}
+	net, info, err := model.Load(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d, err := data.LoadDefault(dataDir, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if in := net.In; in.C != 1 || in.H != d.Test.Rows || in.W != d.Test.Cols {
+		return nil, nil, nil, fmt.Errorf("%s: the network takes %s inputs, the data are %d×%d images", path, in, d.Test.Rows, d.Test.Cols)
+	}
+	return net, info, d, nil
+}
+
+// evaluation is a network's predictions on a data set.
+type evaluation struct {
+	n, correct int
+	predicted  []int
+	// confusion[i][j] counts the examples of true class i predicted as j.
+	confusion [][]int
+}
+
+// evaluate classifies every example of set.
+func evaluate(net *nn.Network, set *data.Set) *evaluation {
+	classes := net.Classes()
+	for _, l := range set.Labels {
+		classes = max(classes, int(l)+1)
+	}
+	r := &evaluation{n: set.N, predicted: make([]int, set.N), confusion: make([][]int, classes)}
+	for i := range r.confusion {
+		r.confusion[i] = make([]int, classes)
+	}
+	train.NewEvaluator(net).Predict(set, func(i, class int) {
+		r.predicted[i] = class
+		truth := int(set.Labels[i])
+		r.confusion[truth][class]++
+		if class == truth {
+			r.correct++
+		}
+	})
+	return r
+}
+
+func (r *evaluation) accuracy() float64 {
+	if r.n == 0 {
+		return 0
+	}
+	return float64(r.correct) / float64(r.n)
+}
+
+// printClasses prints a table of each class's count and accuracy.
+func (r *evaluation) printClasses(w io.Writer) {
+	fmt.Fprintln(w, "digit  count  correct")
+	for i, row := range r.confusion {
+		count := 0
+		for _, c := range row {
+			count += c
+		}
+		pct := 0.0
+		if count > 0 {
+			pct = 100 * float64(row[i]) / float64(count)
+		}
+		fmt.Fprintf(w, "%5d  %5d  %6.2f%%\n", i, count, pct)
+	}
+}
+
+// printConfusion prints the confusion matrix, rows true and columns
+// predicted.
+func (r *evaluation) printConfusion(w io.Writer) {
+	fmt.Fprintln(w, "confusion matrix (rows: true digit, columns: predicted digit)")
+	fmt.Fprintf(w, "%5s", "")
+	for j := range r.confusion {
+		fmt.Fprintf(w, " %5d", j)
+	}
+	fmt.Fprintln(w)
+	for i, row := range r.confusion {
+		fmt.Fprintf(w, "%5d", i)
+		for _, c := range row {
+			fmt.Fprintf(w, " %5d", c)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// misclassified draws up to limit of the examples of set the network got
+// wrong, in order.
+func (r *evaluation) misclassified(set *data.Set, limit int) *image.RGBA {
+	var images []uint8
+	var truth, pred []int
+	for i, p := range r.predicted {
+		if t := int(set.Labels[i]); p != t {
+			images = append(images, set.Image(i)...)
+			truth, pred = append(truth, t), append(pred, p)
+			if len(truth) == limit {
+				break
+			}
+		}
+	}
+	return viz.Misclassified(images, set.Rows, set.Cols, truth, pred, limit)
+}

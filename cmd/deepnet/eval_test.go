@@ -1,0 +1,132 @@
+package main
+
+import (
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// smallNet is a network that trains on 5,000 images in about a second.
+const smallNet = "conv:8x5x5 maxpool:2 relu fc:50:relu softmax:10"
+
+// trainSmall trains smallNet for one epoch on the first 5,000 MNIST
+// training images, saves it in a temporary directory and returns the
+// model file and train's output.
+func trainSmall(t *testing.T, dir string) (string, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "small.safetensors")
+	code, out, errOut := deepnet(t, "train", "--net", smallNet, "--epochs", "1", "--train-limit", "5000", "--data", dir, "--out", path)
+	if code != 0 {
+		t.Fatalf("train: exit %d\n%s\n%s", code, out, errOut)
+	}
+	return path, out
+}
+
+var (
+	evalAccuracy = regexp.MustCompile(`(?m)^test accuracy ([0-9.]+)%  \((\d+) of (\d+) correct\)$`)
+	classRow     = regexp.MustCompile(`(?m)^ +(\d) +(\d+) +([0-9.]+)%$`)
+	confRow      = regexp.MustCompile(`(?m)^ +(\d)((?: +\d+){10})$`)
+)
+
+func TestEval(t *testing.T) {
+	dir := mnistDir(t)
+	path, trainOut := trainSmall(t, dir)
+	want := testAccuracy.FindStringSubmatch(trainOut)
+	if want == nil {
+		t.Fatalf("no test accuracy in train's output:\n%s", trainOut)
+	}
+	tmp := t.TempDir()
+	misc, conf := filepath.Join(tmp, "mis.png"), filepath.Join(tmp, "conf.png")
+	code, out, errOut := deepnet(t, "eval", "--model", path, "--data", dir, "--misclassified", misc, "--confusion", conf)
+	if code != 0 {
+		t.Fatalf("eval: exit %d\n%s\n%s", code, out, errOut)
+	}
+	got := evalAccuracy.FindStringSubmatch(out)
+	if got == nil {
+		t.Fatalf("no test accuracy in eval's output:\n%s", out)
+	}
+	if got[1] != want[1] {
+		t.Errorf("eval says test accuracy %s%%, train said %s%% for the saved epoch", got[1], want[1])
+	}
+	correct, _ := strconv.Atoi(got[2])
+	if got[3] != "10000" {
+		t.Errorf("eval counted %s test images, want 10000", got[3])
+	}
+
+	// The per-class table: ten digits whose counts sum to 10,000 and whose
+	// correct ones sum to the total.
+	rows := classRow.FindAllStringSubmatch(out, -1)
+	if len(rows) != 10 {
+		t.Fatalf("per-class table has %d rows, want 10:\n%s", len(rows), out)
+	}
+	total, right := 0, 0.0
+	for i, r := range rows {
+		if r[1] != strconv.Itoa(i) {
+			t.Errorf("row %d is for digit %s", i, r[1])
+		}
+		n, _ := strconv.Atoi(r[2])
+		pct, _ := strconv.ParseFloat(r[3], 64)
+		total += n
+		right += pct / 100 * float64(n)
+	}
+	if total != 10000 {
+		t.Errorf("per-class counts sum to %d, want 10000", total)
+	}
+	if d := right - float64(correct); d > 1 || d < -1 {
+		t.Errorf("per-class accuracies give %.1f correct, the total says %d", right, correct)
+	}
+
+	// The confusion matrix: rows sum to the per-class counts, 10,000 in
+	// all, and the diagonal to the number correct.
+	conf10 := confRow.FindAllStringSubmatch(out, -1)
+	if len(conf10) != 10 {
+		t.Fatalf("confusion matrix has %d rows, want 10:\n%s", len(conf10), out)
+	}
+	sum, diag := 0, 0
+	for i, r := range conf10 {
+		rowSum := 0
+		for j, f := range strings.Fields(r[2]) {
+			v, _ := strconv.Atoi(f)
+			rowSum += v
+			if i == j {
+				diag += v
+			}
+		}
+		if n := rows[i][2]; strconv.Itoa(rowSum) != n {
+			t.Errorf("confusion row %d sums to %d, the table counts %s", i, rowSum, n)
+		}
+		sum += rowSum
+	}
+	if sum != 10000 || diag != correct {
+		t.Errorf("confusion matrix sums to %d (want 10000), its diagonal to %d (want %d)", sum, diag, correct)
+	}
+	for _, p := range []string{misc, conf} {
+		checkPNG(t, p, 200, 200)
+	}
+}
+
+func TestEvalErrors(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-model.safetensors")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval"}, "--model FILE is required"},
+		{[]string{"eval", "--model", missing}, missing},
+		{[]string{"predict", "--model", missing, "x.png"}, missing},
+		{[]string{"predict", "x.png"}, "--model FILE is required"},
+		{[]string{"viz", "--model", missing, "--out", t.TempDir()}, missing},
+		{[]string{"viz", "--model", missing}, "--out DIR is required"},
+		{[]string{"viz", "--model", missing, "--out", t.TempDir(), "--image", "1", "--file", "x.png"}, "exclude each other"},
+	} {
+		code, out, errOut := deepnet(t, c.args...)
+		if code != 1 || !strings.Contains(errOut, c.want) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("%v: exit %d, stderr %q (stdout %q), want one line containing %q", c.args, code, errOut, out, c.want)
+		}
+	}
+	if code, _, _ := deepnet(t, "eval", "--model", missing, "extra"); code != 2 {
+		t.Errorf("eval with an argument: exit %d, want 2", code)
+	}
+}
