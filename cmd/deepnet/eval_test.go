@@ -11,13 +11,15 @@ import (
 // smallNet is a network that trains on 5,000 images in about a second.
 const smallNet = "conv:8x5x5 maxpool:2 relu fc:50:relu softmax:10"
 
-// trainSmall trains smallNet for one epoch on the first 5,000 MNIST
-// training images, saves it in a temporary directory and returns the
-// model file and train's output.
-func trainSmall(t *testing.T, dir string) (string, string) {
+// trainSmall trains smallNet for one epoch on the first limit MNIST
+// training images (about a second per 5,000 images), with η and the seed
+// fixed so that changes to the default preset do not change it, saves it
+// in a temporary directory and returns the model file and train's output.
+func trainSmall(t *testing.T, dir string, limit int) (string, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "small.safetensors")
-	code, out, errOut := deepnet(t, "train", "--net", smallNet, "--epochs", "1", "--train-limit", "5000", "--data", dir, "--out", path)
+	code, out, errOut := deepnet(t, "train", "--net", smallNet, "--epochs", "1", "--train-limit", strconv.Itoa(limit),
+		"--eta", "0.03", "--seed", "1", "--data", dir, "--out", path)
 	if code != 0 {
 		t.Fatalf("train: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -32,7 +34,7 @@ var (
 
 func TestEval(t *testing.T) {
 	dir := mnistDir(t)
-	path, trainOut := trainSmall(t, dir)
+	path, trainOut := trainSmall(t, dir, 5000)
 	want := testAccuracy.FindStringSubmatch(trainOut)
 	if want == nil {
 		t.Fatalf("no test accuracy in train's output:\n%s", trainOut)

@@ -69,7 +69,12 @@ func writePNGFile(t *testing.T, path string, img image.Image) {
 
 func TestPredictRescaledAndInvertedDigits(t *testing.T) {
 	dir := mnistDir(t)
-	path, _ := trainSmall(t, dir)
+	// A network trained on 20,000 images (97% correct) rather than 5,000 (92%):
+	// rescaling and re-centring move a digit by up to a pixel, which
+	// flips the weaker network's answer on ambiguous digits (the 9 and the
+	// 5 at test indices 7 and 8) for up to 3 of 20 digits, depending on
+	// the seed; this one differs in at most 1 (seeds 1-8).
+	path, _ := trainSmall(t, dir, 20000)
 	d := mustLoadMNIST(t, dir)
 	net, _, err := model.Load(path)
 	if err != nil {
