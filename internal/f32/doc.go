@@ -43,23 +43,30 @@
 // # Workers and determinism
 //
 // A persistent pool (pool.go) of Workers() goroutines, runtime.GOMAXPROCS
-// by default (SetWorkers changes it): the caller runs chunk 0 and helpers
-// the others. An idle helper polls for the next job for 100 µs, then parks;
-// the caller polls for their completion the same way, so a job costs about
-// a microsecond to hand out. Jobs are copied into the pool, not allocated,
-// so no kernel allocates after the pool's packing buffers exist (tests use
+// by default (SetWorkers changes it). A job is cut into up to
+// chunksPerWorker (4) chunks per worker; the caller and the helpers claim
+// chunks one at a time with a compare-and-swap on one word that holds the
+// job's sequence number, its number of chunks and the next chunk. A worker
+// that the operating system delays, because another process shares its
+// core, simply claims fewer chunks, and the caller waits only for chunks
+// already claimed, never for a helper that has not woken. An idle helper
+// polls for the next job for 20 µs, then parks; the caller polls for its
+// helpers' last chunks the same way. Short polls matter on a shared
+// machine: a polling helper takes CPU time from the caller's serial work.
+// Jobs are copied into the pool, not allocated, so no kernel allocates
+// after the pool's packing buffers exist (tests use
 // testing.AllocsPerRun). A call that finds the pool busy (another
 // goroutine, or a call from inside a task) runs serially.
 //
-// Gemm splits C into units (column panels, row panels or dot blocks) that
-// workers take in contiguous ranges; a product goes parallel above
-// m·n·k = 2¹⁷. Each element of C is computed by one worker with a
+// Gemm splits C into units (column panels, row panels or dot blocks); a
+// chunk is a contiguous range of units, and a product goes parallel above
+// m·n·k = 2¹⁷. Each element of C is computed inside one unit with a
 // summation order (k blocks, vector lanes, reduction) fixed by the shape
-// and the kernel set, never by the number of workers: results are
-// bit-identical for any worker count. The other kernels split planes or
-// rows the same way and are exact anyway. ParallelFor and
-// ParallelForGrain offer the pool to other packages with the same static
-// partition: [w·n/W, (w+1)·n/W) for worker w.
+// and the kernel set, never by the number of workers, the chunks or the
+// order in which they are claimed: results are bit-identical for any
+// worker count. The other kernels split planes or rows the same way and
+// are exact anyway. ParallelFor and ParallelForGrain offer the pool to
+// other packages with the same claimed chunks.
 //
 // # Other kernels
 //

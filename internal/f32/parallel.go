@@ -1,9 +1,10 @@
 package f32
 
-// ParallelFor runs task over the items [0, n), split into Workers()
-// contiguous chunks of (nearly) equal size: chunk w is
-// [w·n/W, (w+1)·n/W). The calling goroutine runs chunk 0 and the pool's
-// helpers the others; ParallelFor returns when all are done. It does not
+// ParallelFor runs task over the items [0, n), split into up to
+// chunksPerWorker·Workers() contiguous chunks of (nearly) equal size
+// (chunk i of C is [i·n/C, (i+1)·n/C)). The calling goroutine and the
+// pool's helpers claim chunks one at a time, in any order, until none is
+// left; ParallelFor returns when all are done. It does not
 // allocate when task is a pointer. Calls made while the pool is busy (from
 // another goroutine, or from inside a task) run task.Run(0, n) serially.
 func ParallelFor(n int, task Task) {
@@ -23,6 +24,10 @@ func ParallelForGrain(n, grain int, task Task) {
 	}
 }
 
+// chunksPerWorker is how many chunks a job is cut into per worker, so that
+// a worker slowed by another process leaves its share to the others.
+var chunksPerWorker = 4
+
 // tryPool returns the locked pool and the number of chunks for a job of n
 // items of at least grain each, or nil when the job should run serially
 // (one chunk, or the pool is busy).
@@ -35,8 +40,8 @@ func tryPool(n, grain int) (*workerPool, int) {
 	if !p.mu.TryLock() {
 		return nil, 0
 	}
-	chunks := min(p.workers, n/grain)
-	if chunks <= 1 {
+	chunks := min(p.workers*chunksPerWorker, n/grain, maxChunks)
+	if p.workers <= 1 || chunks <= 1 {
 		p.mu.Unlock()
 		return nil, 0
 	}
@@ -67,14 +72,14 @@ func runGemm(t *gemmTask) {
 		spareBufs.Put(buf)
 		return
 	}
-	w := min(p.workers, t.units)
-	if w <= 1 || t.m*t.n*t.k < gemmParMin {
+	chunks := min(p.workers*chunksPerWorker, t.units, maxChunks)
+	if p.workers <= 1 || chunks <= 1 || t.m*t.n*t.k < gemmParMin {
 		t.runUnits(p.bufs[0], 0, t.units)
 		p.mu.Unlock()
 		return
 	}
 	p.gemm = *t
-	p.dispatch(&p.gemm, t.units, w)
+	p.dispatch(&p.gemm, t.units, chunks)
 	p.gemm = gemmTask{}
 	p.mu.Unlock()
 }

@@ -34,7 +34,11 @@ func TestParallelFor(t *testing.T) {
 						t.Fatalf("w=%d n=%d grain=%d: item %d run %d times", w, n, grain, i, c.hits[i].Load())
 					}
 				}
-				if want := min(w, max(1, n/grain)); n > 0 && n >= 2*grain && int(c.calls.Load()) != want {
+				want := min(w*chunksPerWorker, max(1, n/grain))
+				if w == 1 {
+					want = 1
+				}
+				if n > 0 && n >= 2*grain && int(c.calls.Load()) != want {
 					t.Errorf("w=%d n=%d grain=%d: %d chunks, want %d", w, n, grain, c.calls.Load(), want)
 				}
 			}

@@ -8,10 +8,10 @@ import (
 )
 
 // Task is work that ParallelFor splits: Run(lo, hi) processes items
-// [lo, hi). Run may be called concurrently on disjoint ranges, so it must
-// only write state owned by its items; for results that do not depend on
-// the number of workers, each item's result must not depend on how the
-// range was split.
+// [lo, hi). Run may be called concurrently on disjoint ranges, in any
+// order, so it must only write state owned by its items; for results that
+// do not depend on the number of workers, each item's result must not
+// depend on how the range was split.
 type Task interface {
 	Run(lo, hi int)
 }
@@ -23,6 +23,10 @@ type chunkJob interface {
 
 // workerPool is a persistent set of goroutines. The caller of a job is
 // worker 0; helpers 1..workers-1 spin briefly after each job, then park.
+// A job is cut into more chunks than workers, and every worker, the
+// caller included, claims chunks one at a time from claim: a worker that
+// the operating system delays (another process on its core) just claims
+// fewer, and the caller never waits for a helper that has not started.
 // mu is held by the goroutine whose job the pool is running; a call that
 // finds it held (a concurrent or nested call) runs serially instead.
 type workerPool struct {
@@ -31,16 +35,19 @@ type workerPool struct {
 	bufs    []*gemmBuf
 	helpers []*helper
 
-	seq      atomic.Uint64 // bumped once per job
-	pending  atomic.Int32  // helpers (and owner) yet to finish the job
-	sleeping atomic.Bool   // the owner waits on done
+	// claim packs the job's sequence number (bits 32–63), its number of
+	// chunks (bits 16–31) and the next unclaimed chunk (bits 0–15). A
+	// worker that claims a chunk with a compare-and-swap may read the
+	// job's fields: the job cannot end before that chunk is done.
+	claim    atomic.Uint64
+	seq      uint32       // the current job's sequence number (owner only)
+	finished atomic.Int32 // chunks of the current job done
+	sleeping atomic.Bool  // the owner waits on done
 	done     chan struct{}
 
-	// The current job, written by the owner before seq is bumped.
-	job    chunkJob
-	n      int
-	chunks int
-	quit   bool
+	// The current job, written by the owner before claim is published.
+	job chunkJob
+	n   int
 
 	// Jobs are copied here from the caller's stack so that they do not
 	// escape (and allocate) when handed to the helpers.
@@ -51,11 +58,16 @@ type workerPool struct {
 
 type helper struct {
 	sleeping atomic.Bool
+	quit     atomic.Bool
 	wake     chan struct{}
 }
 
-// spinFor is how long an idle helper polls for the next job before parking.
-const spinFor = 100 * time.Microsecond
+// spinFor is how long an idle helper polls for the next job (and the owner
+// for its helpers' last chunks) before parking.
+var spinFor = 20 * time.Microsecond
+
+// maxChunks bounds the chunks of one job (they must fit claim's 16 bits).
+const maxChunks = 1<<16 - 1
 
 var thePool = newPool(runtime.GOMAXPROCS(0))
 
@@ -80,7 +92,7 @@ func (p *workerPool) start(n int) {
 	for i := range p.helpers {
 		h := &helper{wake: make(chan struct{}, 1)}
 		p.helpers[i] = h
-		go p.loop(i+1, h, p.seq.Load())
+		go p.loop(i+1, h, p.seq)
 	}
 }
 
@@ -97,9 +109,12 @@ func SetWorkers(n int) {
 	if n == p.workers {
 		return
 	}
-	p.quit = true
-	p.dispatch(nil, 0, 0)
-	p.quit = false
+	// Old helpers see the next sequence number, find quit set and exit
+	// without claiming anything.
+	for _, h := range p.helpers {
+		h.quit.Store(true)
+	}
+	p.publish(0)
 	p.start(n)
 }
 
@@ -111,35 +126,59 @@ func Workers() int {
 	return p.workers
 }
 
-// dispatch runs job over n items in chunks parts (chunks ≤ p.workers) and
-// waits for it; p.mu must be held.
-func (p *workerPool) dispatch(job chunkJob, n, chunks int) {
-	p.job, p.n, p.chunks = job, n, chunks
-	p.pending.Store(int32(len(p.helpers)) + 1)
-	p.seq.Add(1)
+// publish starts job number p.seq+1 with chunks chunks and wakes parked
+// helpers; p.mu must be held.
+func (p *workerPool) publish(chunks int) {
+	p.finished.Store(0)
+	p.seq++
+	p.claim.Store(uint64(p.seq)<<32 | uint64(chunks)<<16)
 	for _, h := range p.helpers {
 		if h.sleeping.CompareAndSwap(true, false) {
 			h.wake <- struct{}{}
 		}
 	}
-	if !p.quit && chunks > 0 {
-		lo, cnt := span(0, chunks, n)
-		job.runChunk(p, 0, lo, lo+cnt)
-	}
-	if p.pending.Add(-1) != 0 {
-		p.waitDone()
+}
+
+// dispatch runs job over n items in chunks parts (2 ≤ chunks ≤ maxChunks,
+// chunks ≤ n) and waits for it; p.mu must be held.
+func (p *workerPool) dispatch(job chunkJob, n, chunks int) {
+	p.job, p.n = job, n
+	p.publish(chunks)
+	p.work(0, p.seq)
+	if int(p.finished.Load()) != chunks {
+		p.waitDone(int32(chunks))
 	}
 	p.job = nil
 }
 
-// waitDone waits until pending is zero, spinning for spinFor, then
-// parking on done.
-func (p *workerPool) waitDone() {
+// work claims and runs chunks of job seq as worker w until none is left
+// (or a newer job has started, for a late helper).
+func (p *workerPool) work(w int, seq uint32) {
+	for {
+		c := p.claim.Load()
+		chunks, next := int(c>>16&0xffff), int(c&0xffff)
+		if uint32(c>>32) != seq || next >= chunks {
+			return
+		}
+		if !p.claim.CompareAndSwap(c, c+1) {
+			continue
+		}
+		lo, cnt := span(next, chunks, p.n)
+		p.job.runChunk(p, w, lo, lo+cnt)
+		if int(p.finished.Add(1)) == chunks && w != 0 && p.sleeping.CompareAndSwap(true, false) {
+			p.done <- struct{}{}
+		}
+	}
+}
+
+// waitDone waits until chunks chunks are finished, spinning for spinFor,
+// then parking on done.
+func (p *workerPool) waitDone(chunks int32) {
 	start := time.Now()
-	for i := 1; p.pending.Load() != 0; i++ {
+	for i := 1; p.finished.Load() != chunks; i++ {
 		if i%256 == 0 && time.Since(start) > spinFor {
 			p.sleeping.Store(true)
-			if p.pending.Load() == 0 {
+			if p.finished.Load() == chunks {
 				if !p.sleeping.CompareAndSwap(true, false) {
 					<-p.done // the last helper saw us asleep and sent a token
 				}
@@ -151,30 +190,23 @@ func (p *workerPool) waitDone() {
 	}
 }
 
-// loop is helper w's life: wait for a job, run its chunk, report.
-func (p *workerPool) loop(w int, h *helper, last uint64) {
+// loop is helper w's life: wait for a job, claim its chunks, repeat.
+func (p *workerPool) loop(w int, h *helper, last uint32) {
 	for {
 		last = p.wait(h, last)
-		quit := p.quit
-		if !quit && w < p.chunks {
-			lo, cnt := span(w, p.chunks, p.n)
-			p.job.runChunk(p, w, lo, lo+cnt)
-		}
-		if p.pending.Add(-1) == 0 && p.sleeping.CompareAndSwap(true, false) {
-			p.done <- struct{}{}
-		}
-		if quit {
+		if h.quit.Load() {
 			return
 		}
+		p.work(w, last)
 	}
 }
 
 // wait returns the sequence number of the next job after last, spinning for
 // spinFor and then parking on h.wake.
-func (p *workerPool) wait(h *helper, last uint64) uint64 {
+func (p *workerPool) wait(h *helper, last uint32) uint32 {
 	start := time.Now()
 	for i := 1; ; i++ {
-		if s := p.seq.Load(); s != last {
+		if s := uint32(p.claim.Load() >> 32); s != last {
 			return s
 		}
 		if i%256 == 0 {
@@ -186,14 +218,14 @@ func (p *workerPool) wait(h *helper, last uint64) uint64 {
 	}
 	for {
 		h.sleeping.Store(true)
-		if s := p.seq.Load(); s != last {
+		if s := uint32(p.claim.Load() >> 32); s != last {
 			if !h.sleeping.CompareAndSwap(true, false) {
 				<-h.wake // the owner saw us asleep and sent a token
 			}
 			return s
 		}
 		<-h.wake
-		if s := p.seq.Load(); s != last {
+		if s := uint32(p.claim.Load() >> 32); s != last {
 			return s
 		}
 	}
