@@ -75,9 +75,7 @@ func (l *ConvLayer) Forward(x []float32, n int, train bool) []float32 {
 	f32.Im2col(x, l.in.C, n, l.in.H, l.in.W, l.spec.KH, l.spec.KW, l.spec.Stride, l.col)
 	y := l.y[:l.out.C*np]
 	f32.Gemm(false, false, l.out.C, np, k, 1, l.W.Value.Data, k, l.col, np, 0, y, np)
-	for f, b := range l.B.Value.Data {
-		addConst(y[f*np:(f+1)*np], b)
-	}
+	f32.AddColVector(l.out.C, np, l.B.Value.Data, y, np)
 	return y
 }
 
@@ -87,9 +85,7 @@ func (l *ConvLayer) Backward(gy []float32) []float32 {
 	k := l.in.C * l.spec.KH * l.spec.KW
 	np := n * l.out.H * l.out.W
 	f32.Gemm(false, true, l.out.C, k, np, 1, gy, np, l.col, np, 0, l.W.Grad.Data, k)
-	for f := range l.B.Grad.Data {
-		l.B.Grad.Data[f] = sum(gy[f*np : (f+1)*np])
-	}
+	f32.SumRows(l.out.C, np, gy, np, l.B.Grad.Data)
 	if !l.inGrad {
 		return nil
 	}

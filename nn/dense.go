@@ -86,9 +86,7 @@ func (l *DenseLayer) Backward(gy []float32) []float32 {
 	gb := l.B.Grad.Data
 	copy(gb, gy[:nout])
 	for i := 1; i < n; i++ {
-		for j, v := range gy[i*nout : (i+1)*nout] {
-			gb[j] += v
-		}
+		f32.Axpy(1, gy[i*nout:(i+1)*nout], gb) // gb[j] += 1·v = v exactly
 	}
 	if !l.inGrad {
 		return nil

@@ -76,5 +76,8 @@
 // with 2×2 blocks is branch-free AVX-512 (compare and masked blend, the
 // first maximum kept on ties as in MaxPoolRef). The element-wise kernels
 // (Axpy, Scale, AddRowVector, AddColVector) never fuse a multiply and an
-// add, so they match their Ref twins bit for bit.
+// add, so they match their Ref twins bit for bit. SumRows (a convolution's
+// bias gradient) sums each row in float64 over 32 interleaved partial sums
+// (four zmm registers of converted floats on AVX-512) reduced pairwise, an
+// order that SumRowsRef states and follows.
 package f32

@@ -18,6 +18,7 @@ const (
 	opScale
 	opAddRowVec
 	opAddColVec
+	opSumRows
 )
 
 // runElem runs t over items (elements, or rows of width t.n).
@@ -43,6 +44,10 @@ func (t *elemTask) Run(lo, hi int) {
 	case opAddColVec:
 		for i := lo; i < hi; i++ {
 			addConst(t.x[i], t.y[i*t.ldy:i*t.ldy+t.n])
+		}
+	case opSumRows: // x is the matrix (stride ldy), y the sums
+		for i := lo; i < hi; i++ {
+			t.y[i] = sumRow(t.x[i*t.ldy : i*t.ldy+t.n])
 		}
 	}
 }

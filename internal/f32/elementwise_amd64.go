@@ -37,3 +37,14 @@ func addConst(a float32, x []float32) {
 	}
 	addConstAVX512(len(x), a, &x[0])
 }
+
+//go:noescape
+func sumBlocksAVX512(n int, x *float32, p *[sumLanes]float64)
+
+func sumBlocks(x []float32, p *[sumLanes]float64) {
+	if !hasAVX512 || len(x) == 0 {
+		sumBlocksGo(x, p)
+		return
+	}
+	sumBlocksAVX512(len(x), &x[0], p)
+}

@@ -11,3 +11,5 @@ func addConst(a float32, x []float32) {
 		x[i] += a
 	}
 }
+
+func sumBlocks(x []float32, p *[sumLanes]float64) { sumBlocksGo(x, p) }
