@@ -60,7 +60,9 @@
 //
 // Gemm splits C into units (column panels, row panels or dot blocks); a
 // chunk is a contiguous range of units, and a product goes parallel above
-// m·n·k = 2¹⁷. Each element of C is computed inside one unit with a
+// m·n·k = 2¹⁷. A parallel packed product split along n first packs all of
+// A once into a buffer the pool keeps (in parallel when A is large), since
+// every chunk would otherwise pack all of A itself. Each element of C is computed inside one unit with a
 // summation order (k blocks, vector lanes, reduction) fixed by the shape
 // and the kernel set, never by the number of workers, the chunks or the
 // order in which they are claimed: results are bit-identical for any

@@ -21,6 +21,10 @@ type gemmTask struct {
 	splitN  bool // units are column panels (else row panels) — packed path
 	units   int
 	colMajo bool // dot path: units sweep m fastest
+
+	// pa, when not nil, holds all of op(A) packed (see aPanels), shared by
+	// every chunk of a parallel product split along n.
+	pa []float32
 }
 
 // plan chooses the path and the unit decomposition. It depends only on the
@@ -107,13 +111,13 @@ func (t *gemmTask) packed(buf *gemmBuf, p0, p1, j0, j1 int) {
 			packB(t.transB, t.b, t.ldb, k0, kc, jc, nc, nr, buf.b)
 			for ic := p0; ic < p1; ic += gemmMCP {
 				ie := min(ic+gemmMCP, p1)
-				t.packAs(buf, ic, ie, k0, kc)
+				ab := t.aPanels(buf, ic, ie, k0, kc)
 				for jr := 0; jr < nc; jr += nr {
 					cols := min(nr, nc-jr)
 					off := 0
 					for pi := ic; pi < ie; pi++ {
 						r0, mr := span(pi, t.mp, t.m)
-						t.tile(buf, mr, cols, kc, &buf.a[off], &buf.b[jr*kc], nr, r0, jc+jr, beta)
+						t.tile(buf, mr, cols, kc, &ab[off], &buf.b[jr*kc], nr, r0, jc+jr, beta)
 						off += mr * kc
 					}
 				}
@@ -134,7 +138,7 @@ func (t *gemmTask) packedDirect(buf *gemmBuf, p0, p1, j0, j1 int) {
 		}
 		for ic := p0; ic < p1; ic += gemmMCP {
 			ie := min(ic+gemmMCP, p1)
-			t.packAs(buf, ic, ie, k0, kc)
+			ab := t.aPanels(buf, ic, ie, k0, kc)
 			for j := j0; j < j1; j += nr {
 				cols := min(nr, j1-j)
 				bp, ldb := &t.b[k0*t.ldb+j], t.ldb
@@ -145,7 +149,7 @@ func (t *gemmTask) packedDirect(buf *gemmBuf, p0, p1, j0, j1 int) {
 				off := 0
 				for pi := ic; pi < ie; pi++ {
 					r0, mr := span(pi, t.mp, t.m)
-					ap := &buf.a[off]
+					ap := &ab[off]
 					off += mr * kc
 					if pi == ic && ie-ic > 1 && ldb != nr {
 						ks.microPack(mr, cols, kc, ap, bp, ldb, &t.c[r0*t.ldc+j], t.ldc, t.alpha, beta, &buf.b[0])
@@ -159,13 +163,34 @@ func (t *gemmTask) packedDirect(buf *gemmBuf, p0, p1, j0, j1 int) {
 	}
 }
 
-// packAs packs A panels [ic, ie) for k block [k0, k0+kc) into buf.a.
-func (t *gemmTask) packAs(buf *gemmBuf, ic, ie, k0, kc int) {
+// aPanels returns A panels [ic, ie) for k block [k0, k0+kc), packed one
+// after the other: from t.pa when A is pre-packed, else packed into buf.a.
+// t.pa holds k block kb at m·k0, and in it panel pi at r0·kc (r0 its
+// first row), so any run of panels is contiguous.
+func (t *gemmTask) aPanels(buf *gemmBuf, ic, ie, k0, kc int) []float32 {
+	r0, _ := span(ic, t.mp, t.m)
+	r1, _ := span(ie, t.mp, t.m)
+	if t.pa != nil {
+		off := t.m*k0 + r0*kc
+		return t.pa[off : off+(r1-r0)*kc]
+	}
 	off := 0
 	for pi := ic; pi < ie; pi++ {
-		r0, mr := span(pi, t.mp, t.m)
-		packA(t.transA, t.a, t.lda, r0, mr, k0, kc, buf.a[off:off+mr*kc])
+		r, mr := span(pi, t.mp, t.m)
+		packA(t.transA, t.a, t.lda, r, mr, k0, kc, buf.a[off:off+mr*kc])
 		off += mr * kc
+	}
+	return buf.a[:off]
+}
+
+// prepackUnits packs units [lo, hi) of t.pa: unit u is panel u mod mp of
+// k block u / mp.
+func (t *gemmTask) prepackUnits(lo, hi int) {
+	for u := lo; u < hi; u++ {
+		k0, kc := span(u/t.mp, t.nkb, t.k)
+		r0, mr := span(u%t.mp, t.mp, t.m)
+		off := t.m*k0 + r0*kc
+		packA(t.transA, t.a, t.lda, r0, mr, k0, kc, t.pa[off:off+mr*kc])
 	}
 }
 

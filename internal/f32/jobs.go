@@ -7,4 +7,6 @@ type kernelJobs struct {
 	col2im col2imTask
 	pool   poolTask
 	elem   elemTask
+	// prepack packs A for p.gemm (see workerPool.prepack).
+	prepack prepackTask
 }

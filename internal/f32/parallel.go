@@ -63,6 +63,33 @@ func (f *forTask) runChunk(_ *workerPool, _, lo, hi int) { f.task.Run(lo, hi) }
 
 func (t *gemmTask) runChunk(p *workerPool, w, lo, hi int) { t.runUnits(p.bufs[w], lo, hi) }
 
+// prepack packs all of A into the pool's shared buffer before a product
+// split along n, whose chunks would otherwise each pack all of it; large
+// A is packed by the pool. p.mu must be held.
+func (p *workerPool) prepack(t *gemmTask) {
+	need := t.m * t.k
+	if len(p.packedA) < need {
+		p.packedA = alignedFloats(need) // grows on first use only
+	}
+	t.pa = p.packedA[:need]
+	units := t.nkb * t.mp
+	if chunks := min(p.workers*chunksPerWorker, units); need >= prepackParMin && chunks > 1 {
+		p.jobs.prepack.t = t
+		p.dispatch(&p.jobs.prepack, units, chunks)
+		p.jobs.prepack.t = nil
+		return
+	}
+	t.prepackUnits(0, units)
+}
+
+// prepackParMin is the size of A (floats) above which the pool packs it.
+const prepackParMin = 1 << 13
+
+// prepackTask adapts gemmTask.prepackUnits to the pool.
+type prepackTask struct{ t *gemmTask }
+
+func (j *prepackTask) runChunk(_ *workerPool, _, lo, hi int) { j.t.prepackUnits(lo, hi) }
+
 // runGemm computes t on the pool when it is large enough to pay.
 func runGemm(t *gemmTask) {
 	p := thePool
@@ -79,6 +106,9 @@ func runGemm(t *gemmTask) {
 		return
 	}
 	p.gemm = *t
+	if !t.useDot && t.splitN && t.mp > 0 {
+		p.prepack(&p.gemm)
+	}
 	p.dispatch(&p.gemm, t.units, chunks)
 	p.gemm = gemmTask{}
 	p.mu.Unlock()

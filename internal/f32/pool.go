@@ -34,6 +34,7 @@ type workerPool struct {
 	workers int
 	bufs    []*gemmBuf
 	helpers []*helper
+	packedA []float32 // A of a product split along n, packed once
 
 	// claim packs the job's sequence number (bits 32–63), its number of
 	// chunks (bits 16–31) and the next unclaimed chunk (bits 0–15). A
