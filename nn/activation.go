@@ -1,6 +1,10 @@
 package nn
 
-import "math"
+import (
+	"math"
+
+	"github.com/deepnet-go/deepnet/internal/f32"
+)
 
 // ActivationLayer applies sigmoid, tanh or ReLU element-wise; it works on
 // any layout and keeps its input's shape.
@@ -43,9 +47,7 @@ func (l *ActivationLayer) Forward(x []float32, n int, train bool) []float32 {
 			y[i] = float32(math.Tanh(float64(v)))
 		}
 	case ReLU:
-		for i, v := range x {
-			y[i] = max(v, 0)
-		}
+		f32.ReLU(x, y) // max(v, 0)
 	default:
 		panic("nn: unknown activation " + string(l.spec.Kind))
 	}
@@ -67,13 +69,7 @@ func (l *ActivationLayer) Backward(gy []float32) []float32 {
 			gx[i] = gy[i] * (1 - v*v)
 		}
 	case ReLU:
-		for i, v := range y {
-			if v > 0 {
-				gx[i] = gy[i]
-			} else {
-				gx[i] = 0
-			}
-		}
+		f32.ReLUBackward(y, gy, gx) // gy where y > 0
 	}
 	return gx
 }

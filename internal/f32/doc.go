@@ -81,5 +81,7 @@
 // add, so they match their Ref twins bit for bit. SumRows (a convolution's
 // bias gradient) sums each row in float64 over 32 interleaved partial sums
 // (four zmm registers of converted floats on AVX-512) reduced pairwise, an
-// order that SumRowsRef states and follows.
+// order that SumRowsRef states and follows. ReLU and ReLUBackward are
+// branch-free (max with zero then +0, so −0 becomes +0 and NaN stays NaN;
+// a compare mask and a zeroing masked load) and match their Ref twins.
 package f32

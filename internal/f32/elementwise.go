@@ -9,7 +9,8 @@ type elemTask struct {
 	op   int
 	a    float32
 	x, y []float32
-	n    int // row width (row kernels)
+	z    []float32 // the third operand (ReLUBackward's gy)
+	n    int       // row width (row kernels)
 	ldy  int
 }
 
@@ -19,6 +20,8 @@ const (
 	opAddRowVec
 	opAddColVec
 	opSumRows
+	opReLU
+	opReLUBack
 )
 
 // runElem runs t over items (elements, or rows of width t.n).
@@ -45,6 +48,10 @@ func (t *elemTask) Run(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			addConst(t.x[i], t.y[i*t.ldy:i*t.ldy+t.n])
 		}
+	case opReLU:
+		relu(t.x[lo:hi], t.y[lo:hi])
+	case opReLUBack:
+		reluBackward(t.x[lo:hi], t.z[lo:hi], t.y[lo:hi])
 	case opSumRows: // x is the matrix (stride ldy), y the sums
 		for i := lo; i < hi; i++ {
 			t.y[i] = sumRow(t.x[i*t.ldy : i*t.ldy+t.n])

@@ -48,3 +48,27 @@ func sumBlocks(x []float32, p *[sumLanes]float64) {
 	}
 	sumBlocksAVX512(len(x), &x[0], p)
 }
+
+//go:noescape
+func reluAVX512(n int, x, y *float32)
+
+//go:noescape
+func reluBackwardAVX512(n int, y, gy, gx *float32)
+
+func relu(x, y []float32) {
+	if !hasAVX512 || len(x) == 0 {
+		ReLURef(x, y)
+		return
+	}
+	_ = y[len(x)-1]
+	reluAVX512(len(x), &x[0], &y[0])
+}
+
+func reluBackward(y, gy, gx []float32) {
+	if !hasAVX512 || len(y) == 0 {
+		ReLUBackwardRef(y, gy, gx)
+		return
+	}
+	_, _ = gy[len(y)-1], gx[len(y)-1]
+	reluBackwardAVX512(len(y), &y[0], &gy[0], &gx[0])
+}

@@ -111,3 +111,59 @@ done:
 	VMOVUPD Z3, 192(DI)
 	VZEROUPPER
 	RET
+
+// func reluAVX512(n int, x, y *float32)
+// y = max(0, x) + 0: VMAXPS returns x when x is NaN or either zero, and
+// adding +0 turns −0 into +0, as Go's max(x, 0).
+TEXT ·reluAVX512(SB), NOSPLIT, $0-24
+	VECSETUP
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DI
+	VXORPS Z2, Z2, Z2
+	TESTQ CX, CX
+	JZ tail
+loop:
+	VMOVUPS (SI), Z0
+	VMAXPS Z0, Z2, Z0
+	VADDPS Z2, Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ loop
+tail:
+	VMOVUPS.Z (SI), K1, Z0
+	VMAXPS Z0, Z2, Z0
+	VADDPS Z2, Z0, Z0
+	VMOVUPS Z0, K1, (DI)
+	VZEROUPPER
+	RET
+
+// func reluBackwardAVX512(n int, y, gy, gx *float32)
+// gx = gy where y > 0 (ordered), else +0: a zeroing masked load of gy.
+TEXT ·reluBackwardAVX512(SB), NOSPLIT, $0-32
+	VECSETUP
+	MOVQ y+8(FP), SI
+	MOVQ gy+16(FP), BX
+	MOVQ gx+24(FP), DI
+	VXORPS Z2, Z2, Z2
+	TESTQ CX, CX
+	JZ tail
+loop:
+	VMOVUPS (SI), Z0
+	VCMPPS $0x1e, Z2, Z0, K2
+	VMOVUPS.Z (BX), K2, Z1
+	VMOVUPS Z1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, BX
+	ADDQ $64, DI
+	DECQ CX
+	JNZ loop
+tail:
+	VMOVUPS.Z (SI), K1, Z0
+	VCMPPS $0x1e, Z2, Z0, K2
+	KANDW K1, K2, K2
+	VMOVUPS.Z (BX), K2, Z1
+	VMOVUPS Z1, K1, (DI)
+	VZEROUPPER
+	RET

@@ -13,3 +13,7 @@ func addConst(a float32, x []float32) {
 }
 
 func sumBlocks(x []float32, p *[sumLanes]float64) { sumBlocksGo(x, p) }
+
+func relu(x, y []float32) { ReLURef(x, y) }
+
+func reluBackward(y, gy, gx []float32) { ReLUBackwardRef(y, gy, gx) }
