@@ -1,6 +1,9 @@
 package nn
 
-import "math/rand/v2"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // DropoutLayer zeroes each input with probability P during training and
 // scales the kept ones by 1/(1-P) ("inverted" dropout); at inference it is
@@ -49,24 +52,31 @@ func (l *DropoutLayer) Forward(x []float32, n int, train bool) []float32 {
 	keep := 1 - l.spec.P
 	scale := float32(1 / keep)
 	// Keep a value when a uniform 32-bit number is below keep·2³²; one
-	// 64-bit draw decides two values.
+	// 64-bit draw decides two values (low half first). The mask is made
+	// without a branch, which random bits would mispredict half the time.
 	threshold := uint64(keep * (1 << 32))
+	sb := math.Float32bits(scale)
 	y, mask := l.y[:n*l.shape.Size()], l.mask[:n*l.shape.Size()]
-	var bits uint64
-	for i := range y {
-		if i&1 == 0 {
-			bits = l.Source.Uint64()
-		} else {
-			bits >>= 32
-		}
-		m := float32(0)
-		if bits&0xffffffff < threshold {
-			m = scale
-		}
-		mask[i] = m
-		y[i] = x[i] * m
+	x = x[:len(y)]
+	i := 0
+	for ; i+1 < len(y); i += 2 {
+		bits := l.Source.Uint64()
+		m0, m1 := keepMask(bits&0xffffffff, threshold, sb), keepMask(bits>>32, threshold, sb)
+		mask[i], mask[i+1] = m0, m1
+		y[i], y[i+1] = x[i]*m0, x[i+1]*m1
+	}
+	if i < len(y) {
+		m := keepMask(l.Source.Uint64()&0xffffffff, threshold, sb)
+		mask[i], y[i] = m, x[i]*m
 	}
 	return y
+}
+
+// keepMask returns the float32 whose bits are sb when v < threshold (both
+// below 2³² + 1), else +0.
+func keepMask(v, threshold uint64, sb uint32) float32 {
+	lt := uint32((v - threshold) >> 63) // 1 when v < threshold
+	return math.Float32frombits(-lt & sb)
 }
 
 // Backward applies the same mask to the gradient.
