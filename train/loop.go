@@ -29,8 +29,8 @@ type Config struct {
 	// Augment distorts every training image afresh each time it is used
 	// (random shifts, rotations, elastic distortions), drawn from the seed.
 	Augment data.Augment
-	// Patience stops training after this many epochs without a better
-	// validation accuracy (0: never stop early).
+	// Patience stops training after this many epochs without a strictly
+	// better validation accuracy (0: never stop early).
 	Patience int
 	// KeepBest leaves the network with the weights of the epoch of best
 	// validation accuracy (the one whose test accuracy Run reports).
@@ -99,7 +99,7 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 	ev := NewEvaluator(net)
 	params := net.Params()
 	for e := ck.Next; e < cfg.Epochs; e++ {
-		if cfg.Patience > 0 && res.BestEpoch >= 0 && e-1-res.BestEpoch >= cfg.Patience {
+		if last := lastImprovement(res.Epochs); cfg.Patience > 0 && last >= 0 && e-1-last >= cfg.Patience {
 			break
 		}
 		start := time.Now()
@@ -138,6 +138,19 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		}
 	}
 	return res, nil
+}
+
+// lastImprovement returns the last epoch whose validation accuracy was
+// strictly better than every earlier one's (-1 for none). Early stopping
+// counts from it: an accuracy that only ties the best is no improvement.
+func lastImprovement(epochs []Epoch) int {
+	last, best := -1, -1.0
+	for _, e := range epochs {
+		if e.Validation > best {
+			last, best = e.Epoch, e.Validation
+		}
+	}
+	return last
 }
 
 // Trainer runs the epochs of one training run; it owns every buffer a step

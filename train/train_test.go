@@ -227,3 +227,37 @@ func TestSameWeightsOnOneOrTwoCores(t *testing.T) {
 		}
 	}
 }
+
+func TestNesterovStep(t *testing.T) {
+	// With a constant gradient g = 1, η = 1, μ = 0.5: v₁ = -1, w₁ = μv₁ - g = -1.5;
+	// v₂ = -1.5, w₂ = w₁ + μv₂ - g = -1.5 - 0.75 - 1 = -3.25.
+	p := &nn.Param{Value: tensor.From([]float32{0}, 1), Grad: tensor.From([]float32{1}, 1)}
+	o := NewSGD([]*nn.Param{p}, 1, 0, 1, 0.5, true)
+	o.Step([]*nn.Param{p}, 1)
+	if p.Value.Data[0] != -1.5 {
+		t.Fatalf("after one step w = %v, want -1.5", p.Value.Data[0])
+	}
+	o.Step([]*nn.Param{p}, 1)
+	if p.Value.Data[0] != -3.25 {
+		t.Fatalf("after two steps w = %v, want -3.25", p.Value.Data[0])
+	}
+}
+
+// TestEarlyStopping: with a learning rate too small to change any
+// prediction, validation accuracy never improves after the first epoch, and
+// Patience 2 ends the run after epoch 3.
+func TestEarlyStopping(t *testing.T) {
+	d := &data.MNIST{Train: synthetic(100, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
+	net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
+	res, err := Run(context.Background(), net, d, Config{Epochs: 20, Batch: 10, Eta: 1e-12, Seed: 1, Patience: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Epochs) != 3 {
+		t.Fatalf("ran %d epochs, want 3 (no improvement after the first, patience 2)", len(res.Epochs))
+	}
+	// Ties go to the later epoch for reporting, as network3.
+	if res.BestEpoch != 2 {
+		t.Fatalf("best epoch %d, want 2 (the last of three ties)", res.BestEpoch)
+	}
+}
