@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/deepnet-go/deepnet/internal/atomicfile"
 )
 
 // EnvData names the environment variable that, when set, is the directory
@@ -237,7 +239,7 @@ func fileSHA256(path string) string {
 // behind) when r is larger than maxDownload or its SHA-256 is not the
 // expected one.
 func (o *LocateOptions) install(dir, name string, r io.Reader, from string) error {
-	return writeAtomic(filepath.Join(dir, name), func(w io.Writer) error {
+	return atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error {
 		h := sha256.New()
 		n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(r, maxDownload+1))
 		if err != nil {

@@ -1,15 +1,14 @@
 package data
 
 import (
-	"bufio"
 	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/deepnet-go/deepnet/internal/atomicfile"
 )
 
 // Check reports whether x is a well-formed IDX value: a known type, 1 to 255
@@ -64,7 +63,7 @@ func WriteIDXFile(path string, x *IDX) error {
 	if err := x.Check(); err != nil {
 		return err
 	}
-	return writeAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		if !strings.HasSuffix(path, ".gz") {
 			return WriteIDX(w, x)
 		}
@@ -74,41 +73,4 @@ func WriteIDXFile(path string, x *IDX) error {
 		}
 		return zw.Close()
 	})
-}
-
-// writeAtomic creates path with the bytes that write produces, through a
-// temporary file in the same directory that is synced and renamed into place.
-// The temporary file is removed on any failure.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

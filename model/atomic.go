@@ -1,10 +1,9 @@
 package model
 
 import (
-	"bufio"
-	"os"
-	"path/filepath"
-	"runtime"
+	"io"
+
+	"github.com/deepnet-go/deepnet/internal/atomicfile"
 )
 
 // WriteFileAtomic writes f to path so that path holds either its previous
@@ -17,55 +16,5 @@ func WriteFileAtomic(path string, f *File) (err error) {
 	if err := check(f); err != nil {
 		return err
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return err
-	}
-	renamed := false
-	defer func() {
-		if err != nil && !renamed {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, chunk)
-	if err := Write(w, f); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil && runtime.GOOS != "windows" {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	renamed = true
-	return syncDir(dir)
-}
-
-// syncDir flushes a directory's entries to disk, so that a rename in it
-// survives a crash. Windows cannot open directories for this; there the
-// rename is left to the file system.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(path, func(w io.Writer) error { return Write(w, f) })
 }
