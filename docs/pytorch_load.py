@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Load a deepnet model file into PyTorch and measure it on the MNIST test set.
+
+  python3 docs/pytorch_load.py MODEL.safetensors [MNIST_DIR]
+
+deepnet's model files are safetensors; this reads one with only json, struct
+and numpy (no safetensors package needed), builds the torch.nn.Sequential its
+"spec" metadata describes, with modules named by spec index so that the
+state_dict keys match, and prints the test accuracy. Batch normalisation
+layers need strict=False (deepnet stores no num_batches_tracked).
+"""
+import gzip, json, os, struct, sys
+from collections import OrderedDict
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def read_safetensors(path):
+    raw = open(path, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    data = raw[8 + n:]
+    tensors = {}
+    for name, t in header.items():
+        lo, hi = t["data_offsets"]
+        tensors[name] = torch.from_numpy(np.frombuffer(data[lo:hi], dtype="<f4").reshape(t["shape"]).copy())
+    return tensors, meta
+
+
+def build(spec, c, h, w):
+    """The torch module of a deepnet spec, for inputs of c×h×w."""
+    mods, flat = [], False
+    for i, tok in enumerate(spec.split()):
+        kind, _, arg = tok.partition(":")
+        name = str(i)
+        if kind == "conv":
+            dims, _, stride = arg.partition("/")
+            f, kh, kw = map(int, dims.split("x"))
+            s = int(stride or 1)
+            mods.append((name, nn.Conv2d(c, f, (kh, kw), stride=s)))
+            c, h, w = f, (h - kh) // s + 1, (w - kw) // s + 1
+        elif kind in ("maxpool", "l2pool", "avgpool"):
+            p = list(map(int, arg.split("x")))
+            p, q = p[0], p[-1]
+            pool = {"maxpool": nn.MaxPool2d((p, q)), "avgpool": nn.AvgPool2d((p, q)),
+                    "l2pool": nn.LPPool2d(2, (p, q))}[kind]
+            mods.append((name, pool))
+            h, w = h // p, w // q
+        elif kind in ("fc", "softmax"):
+            if not flat:
+                mods.append(("flatten", nn.Flatten()))
+                flat, c, h, w = True, c * h * w, 1, 1
+            mods.append((name, nn.Linear(c, int(arg))))
+            c = int(arg)
+        elif kind == "batchnorm":
+            mods.append((name, nn.BatchNorm1d(c) if flat else nn.BatchNorm2d(c)))
+        elif kind == "dropout":
+            mods.append((name, nn.Dropout(float(arg))))
+        else:
+            mods.append((name, {"relu": nn.ReLU(), "sigmoid": nn.Sigmoid(), "tanh": nn.Tanh()}[kind]))
+    return nn.Sequential(OrderedDict(mods))
+
+
+def main():
+    path = sys.argv[1]
+    mnist = sys.argv[2] if len(sys.argv) > 2 else os.path.expanduser("~/.cache/deepnet/mnist")
+    tensors, meta = read_safetensors(path)
+    c, h, w = map(int, meta["input"].split("x"))
+    model = build(meta["spec"], c, h, w)
+    model.load_state_dict(tensors, strict="batchnorm" not in meta["spec"])
+    model.eval()
+    images = gzip.open(os.path.join(mnist, "t10k-images-idx3-ubyte.gz")).read()
+    labels = gzip.open(os.path.join(mnist, "t10k-labels-idx1-ubyte.gz")).read()
+    x = torch.from_numpy(np.frombuffer(images, np.uint8, offset=16).reshape(-1, c, h, w).astype(np.float32) / 255)
+    y = np.frombuffer(labels, np.uint8, offset=8)
+    with torch.no_grad():
+        pred = torch.cat([model(x[i:i + 1000]).argmax(1) for i in range(0, len(x), 1000)]).numpy()
+    print(f"{meta['spec']}\ntest accuracy in PyTorch {100 * (pred == y).mean():.2f}%")
+
+
+if __name__ == "__main__":
+    main()
