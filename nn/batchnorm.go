@@ -35,10 +35,7 @@ const (
 
 // NewBatchNorm builds batch normalisation over in.C channels (maps or units).
 func NewBatchNorm(spec LayerSpec, in Shape, maxBatch int, name string) *BatchNormLayer {
-	c := in.C
-	if in.Flat {
-		c = in.Size()
-	}
+	c := batchNormChannels(in)
 	l := &BatchNormLayer{spec: spec, shape: in, maxBatch: maxBatch,
 		Gamma:       &Param{Name: name + ".weight", Value: tensor.New(c), Grad: tensor.New(c)},
 		Beta:        &Param{Name: name + ".bias", Value: tensor.New(c), Grad: tensor.New(c)},

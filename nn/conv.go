@@ -1,8 +1,6 @@
 package nn
 
 import (
-	"fmt"
-
 	"github.com/deepnet-go/deepnet/internal/f32"
 	"github.com/deepnet-go/deepnet/tensor"
 )
@@ -36,13 +34,10 @@ func NewConv(spec LayerSpec, in Shape, maxBatch int, needInputGrad bool, name st
 	if spec.Stride < 1 {
 		spec.Stride = 1
 	}
-	if in.Flat {
-		return nil, fmt.Errorf("%s: input is a flat vector of %d, not images", spec, in.Size())
+	out, err := convOut(spec, in)
+	if err != nil {
+		return nil, err
 	}
-	if in.H < spec.KH || in.W < spec.KW {
-		return nil, fmt.Errorf("%s: input %s is smaller than the %d×%d kernel", spec, in, spec.KH, spec.KW)
-	}
-	out := Shape{C: spec.N, H: (in.H-spec.KH)/spec.Stride + 1, W: (in.W-spec.KW)/spec.Stride + 1}
 	k := in.C * spec.KH * spec.KW
 	l := &ConvLayer{
 		spec: spec, in: in, out: out, maxBatch: maxBatch, inGrad: needInputGrad,

@@ -37,14 +37,11 @@ type Network struct {
 // error says which layer does not fit its input (e.g. a kernel larger than
 // the image).
 func New(cfg Config) (*Network, error) {
-	if err := cfg.Spec.Validate(); err != nil {
+	if _, err := Plan(cfg.Spec, cfg.In); err != nil {
 		return nil, err
 	}
 	if cfg.MaxBatch < 1 {
 		return nil, fmt.Errorf("nn: MaxBatch %d must be at least 1", cfg.MaxBatch)
-	}
-	if cfg.In.C < 1 || cfg.In.H < 1 || cfg.In.W < 1 {
-		return nil, fmt.Errorf("nn: input shape %s must be positive", cfg.In)
 	}
 	if cfg.Init == "" {
 		cfg.Init = Network3

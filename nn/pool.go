@@ -1,8 +1,6 @@
 package nn
 
 import (
-	"fmt"
-
 	"github.com/deepnet-go/deepnet/internal/f32"
 )
 
@@ -24,13 +22,10 @@ type PoolLayer struct {
 
 // NewPool builds a pooling layer of spec.Kind MaxPool, L2Pool or AvgPool.
 func NewPool(spec LayerSpec, in Shape, maxBatch int) (*PoolLayer, error) {
-	if in.Flat {
-		return nil, fmt.Errorf("%s: input is a flat vector of %d, not images", spec, in.Size())
+	out, err := poolOut(spec, in)
+	if err != nil {
+		return nil, err
 	}
-	if in.H < spec.KH || in.W < spec.KW {
-		return nil, fmt.Errorf("%s: input %s is smaller than the pool", spec, in)
-	}
-	out := Shape{C: in.C, H: in.H / spec.KH, W: in.W / spec.KW}
 	l := &PoolLayer{spec: spec, in: in, out: out, maxBatch: maxBatch,
 		y: make([]float32, out.Size()*maxBatch), gx: make([]float32, in.Size()*maxBatch)}
 	if spec.Kind == MaxPool {
