@@ -122,7 +122,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "best validation accuracy %.2f%% at epoch %d; test accuracy at that epoch %.2f%%  (%s)\n",
 		100*res.BestValidation, res.BestEpoch+1, 100*res.TestAtBest, time.Since(start).Round(time.Second))
 	if f.plot != "" {
-		if perr := plotCurves(f.plot, res, netCfg.Spec.String()); perr != nil {
+		title := "preset " + p.Name
+		if f.net != "" {
+			title = netCfg.Spec.String()
+		}
+		if perr := plotCurves(f.plot, res, title); perr != nil {
 			return perr
 		}
 	}
