@@ -3,6 +3,8 @@ package train
 import (
 	"fmt"
 
+	"github.com/deepnet-go/deepnet/internal/f32"
+
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -56,22 +58,10 @@ func (o *SGD) Step(params []*nn.Param, eta float64) {
 			decay = float32(o.Lambda / float64(o.Batches))
 		}
 		w, g := p.Value.Data, p.Grad.Data
-		lr := float32(eta)
 		if o.Momentum == 0 {
-			for j := range w {
-				w[j] -= lr * (g[j] + decay*w[j])
-			}
+			f32.SGDUpdate(w, g, float32(eta), decay)
 			continue
 		}
-		mu, v := float32(o.Momentum), o.Velocity[i]
-		for j := range w {
-			gj := g[j] + decay*w[j]
-			v[j] = mu*v[j] - lr*gj
-			if o.Nesterov {
-				w[j] += mu*v[j] - lr*gj
-			} else {
-				w[j] += v[j]
-			}
-		}
+		f32.MomentumUpdate(w, g, o.Velocity[i], float32(eta), decay, float32(o.Momentum), o.Nesterov)
 	}
 }

@@ -7,6 +7,7 @@ type kernelJobs struct {
 	col2im col2imTask
 	pool   poolTask
 	elem   elemTask
+	sgd    sgdTask
 	// prepack packs A for p.gemm (see workerPool.prepack).
 	prepack prepackTask
 }
