@@ -3,15 +3,24 @@ package f32
 import "fmt"
 
 // convGeom is the geometry shared by Im2col and Col2im.
+// The planes are those of n images of a batch of nb ([C][nb][H][W]):
+// plane (ch, img) starts at (ch·nb + img)·H·W of the planes' slice, and
+// col is laid out for the whole batch, rows ld floats apart
+// ([C·kh·kw][ld], ld ≥ nb·OH·OW): the n images' columns of row r start at
+// r·ld of col's slice.
 type convGeom struct {
-	c, n, h, w, kh, kw, stride, oh, ow int
+	c, n, nb, h, w, kh, kw, stride, oh, ow, ld int
 }
 
-func newConvGeom(c, n, h, w, kh, kw, stride int) convGeom {
+func newConvGeom(c, n, nb, h, w, kh, kw, stride, ld int) convGeom {
 	if stride < 1 || kh < 1 || kw < 1 || kh > h || kw > w {
 		panic(fmt.Sprintf("f32: bad convolution geometry: %d×%d image, %d×%d kernel, stride %d", h, w, kh, kw, stride))
 	}
-	return convGeom{c, n, h, w, kh, kw, stride, (h-kh)/stride + 1, (w-kw)/stride + 1}
+	oh, ow := (h-kh)/stride+1, (w-kw)/stride+1
+	if ld < nb*oh*ow {
+		panic(fmt.Sprintf("f32: col rows %d floats apart, less than %d images of %d×%d outputs", ld, nb, oh, ow))
+	}
+	return convGeom{c, n, nb, h, w, kh, kw, stride, oh, ow, ld}
 }
 
 // parGrain is the number of floats below which a chunk of a memory-bound
@@ -30,12 +39,12 @@ type im2colTask struct {
 func (t *im2colTask) Run(lo, hi int) {
 	g := t.convGeom
 	plane, outPlane := g.h*g.w, g.oh*g.ow
-	cols := g.n * outPlane
+	cols, ld := g.n*outPlane, g.ld
 	for r := lo; r < hi; r++ {
 		ch, l, m := r/(g.kh*g.kw), r/g.kw%g.kh, r%g.kw
-		row := t.dst[r*cols : (r+1)*cols]
+		row := t.dst[r*ld : r*ld+cols]
 		for img := 0; img < g.n; img++ {
-			in := t.src[(ch*g.n+img)*plane : (ch*g.n+img+1)*plane]
+			in := t.src[(ch*g.nb+img)*plane : (ch*g.nb+img+1)*plane]
 			out := row[img*outPlane : (img+1)*outPlane]
 			if g.stride == 1 {
 				copyRows(out, g.ow, in[l*g.w+m:], g.w, g.oh, g.ow)
@@ -61,10 +70,10 @@ type col2imTask struct {
 func (t *col2imTask) Run(lo, hi int) {
 	g := t.convGeom
 	plane, outPlane := g.h*g.w, g.oh*g.ow
-	cols := g.n * outPlane
+	ld := g.ld
 	for pl := lo; pl < hi; pl++ {
 		ch, img := pl/g.n, pl%g.n
-		out := t.dst[pl*plane : (pl+1)*plane]
+		out := t.dst[(ch*g.nb+img)*plane : (ch*g.nb+img+1)*plane]
 		if t.col2imPlane(ch, img, out) {
 			continue
 		}
@@ -72,7 +81,7 @@ func (t *col2imTask) Run(lo, hi int) {
 		for l := 0; l < g.kh; l++ {
 			for m := 0; m < g.kw; m++ {
 				r := (ch*g.kh+l)*g.kw + m
-				in := t.col[r*cols+img*outPlane : r*cols+(img+1)*outPlane]
+				in := t.col[r*ld+img*outPlane : r*ld+(img+1)*outPlane]
 				if g.stride == 1 {
 					addRows(out[l*g.w+m:], g.w, in, g.ow, g.oh, g.ow)
 					continue

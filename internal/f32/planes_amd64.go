@@ -15,10 +15,10 @@ func (t *col2imTask) col2imPlane(ch, img int, out []float32) bool {
 	if !hasAVX512 || g.stride != 1 || g.w > 16 {
 		return false
 	}
-	cols := g.n * g.oh * g.ow
-	col := t.col[ch*g.kh*g.kw*cols+img*g.oh*g.ow:]
-	_ = col[((g.kh*g.kw)-1)*cols+g.oh*g.ow-1]
-	col2imPlaneAVX512(&col[0], cols, &out[0], g.h, g.w, g.kh, g.kw)
+	ld := g.ld
+	col := t.col[ch*g.kh*g.kw*ld+img*g.oh*g.ow:]
+	_ = col[((g.kh*g.kw)-1)*ld+g.oh*g.ow-1]
+	col2imPlaneAVX512(&col[0], ld, &out[0], g.h, g.w, g.kh, g.kw)
 	return true
 }
 
