@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 
+	"github.com/deepnet-go/deepnet/internal/f32"
 	"github.com/deepnet-go/deepnet/tensor"
 )
 
@@ -11,6 +12,14 @@ import (
 // μ, σ² the mini-batch's mean and (biased) variance in training and running
 // averages at inference. As PyTorch: ε = 1e-5, the running averages move by
 // 0.1 of the batch statistics per step and keep the unbiased variance.
+//
+// The statistics and the sums of the backward pass are accumulated in
+// float64: for images (each channel one contiguous run of N·H·W values) over
+// 32 interleaved partial sums added pairwise (f32.BatchNormSums), for flat
+// vectors ([N][F], one channel per column) in order of the examples
+// (f32.BatchNormSumsCols). The channels are split among f32's workers, each
+// channel computed by one worker in a fixed order, so results do not depend
+// on the number of workers.
 type BatchNormLayer struct {
 	spec     LayerSpec
 	shape    Shape
@@ -26,6 +35,14 @@ type BatchNormLayer struct {
 	mean, istd []float32 // per channel, of the last training batch
 	xhat       []float32
 	y, gx      []float32
+
+	// Flat inputs only: per-unit float64 sums, the inference istd, and the
+	// input gradient's coefficients k = γ·istd, mean(gy), mean(gy·x̂).
+	s, q       []float64
+	runIstd    []float32
+	k, mg, mgx []float32
+
+	task bnTask // the Forward or Backward running on f32's workers
 }
 
 const (
@@ -45,6 +62,12 @@ func NewBatchNorm(spec LayerSpec, in Shape, maxBatch int, name string) *BatchNor
 		xhat: make([]float32, in.Size()*maxBatch),
 		y:    make([]float32, in.Size()*maxBatch), gx: make([]float32, in.Size()*maxBatch),
 	}
+	if in.Flat {
+		l.s, l.q = make([]float64, c), make([]float64, c)
+		l.runIstd = make([]float32, c)
+		l.k, l.mg, l.mgx = make([]float32, c), make([]float32, c), make([]float32, c)
+	}
+	l.task.l = l
 	for i := 0; i < c; i++ {
 		l.Gamma.Value.Data[i] = 1
 		l.RunningVar.Value.Data[i] = 1
@@ -63,82 +86,173 @@ func (l *BatchNormLayer) Params() []*Param {
 	return []*Param{l.Gamma, l.Beta, l.RunningMean, l.RunningVar}
 }
 
-// geometry returns, for a batch of n, the number of channels, the values
-// per channel, and how to find value j of channel c: (c*cs + (j/run)*js + j%run)
-// — images: one contiguous run of n·H·W per channel; flat: n runs of one.
-func (l *BatchNormLayer) geometry(n int) (channels, per, run, cs, js int) {
+// bnTask is a Forward or a Backward split among f32's workers: items are
+// channels for images, blocks of bnColBlock units for flat vectors. It is
+// stored in the layer, so that handing it to the pool allocates nothing.
+type bnTask struct {
+	l        *BatchNormLayer
+	backward bool
+	in       []float32 // x (Forward) or gy (Backward)
+}
+
+// bnColBlock is how many units of a flat input make one item of a task.
+const bnColBlock = 16
+
+// bnGrain is about how many values a chunk of a task should hold at least.
+const bnGrain = 1 << 13
+
+// run runs the task for in over all channels of a batch of l.n.
+func (t *bnTask) run(backward bool, in []float32) {
+	t.backward, t.in = backward, in
+	l := t.l
 	if l.shape.Flat {
-		f := l.shape.Size()
-		return f, n, 1, 1, f
+		items := (l.shape.Size() + bnColBlock - 1) / bnColBlock
+		f32.ParallelForGrain(items, max(1, bnGrain/max(bnColBlock*l.n, 1)), t)
+	} else {
+		per := l.n * l.shape.H * l.shape.W
+		f32.ParallelForGrain(l.shape.C, max(1, bnGrain/max(per, 1)), t)
 	}
-	hw := l.shape.H * l.shape.W
-	return l.shape.C, n * hw, n * hw, n * hw, 0
+	t.in = nil
+}
+
+// Run processes the items [lo, hi).
+func (t *bnTask) Run(lo, hi int) {
+	l := t.l
+	switch {
+	case l.shape.Flat && t.backward:
+		f := l.shape.Size()
+		l.backwardFlat(t.in, lo*bnColBlock, min(hi*bnColBlock, f))
+	case l.shape.Flat:
+		f := l.shape.Size()
+		l.forwardFlat(t.in, lo*bnColBlock, min(hi*bnColBlock, f))
+	case t.backward:
+		for c := lo; c < hi; c++ {
+			l.backwardChannel(t.in, c)
+		}
+	default:
+		for c := lo; c < hi; c++ {
+			l.forwardChannel(t.in, c)
+		}
+	}
 }
 
 // Forward normalises with the batch's statistics in training, with the
 // running averages at inference.
 func (l *BatchNormLayer) Forward(x []float32, n int, train bool) []float32 {
 	checkBatch("batchnorm", n, l.maxBatch)
-	l.n, l.train = n, train
-	channels, per, run, cs, js := l.geometry(n)
-	for c := 0; c < channels; c++ {
-		var mean, istd float32
-		if train {
-			var s, s2 float64
-			for j := 0; j < per; j++ {
-				v := float64(x[c*cs+(j/run)*js+j%run])
-				s += v
-				s2 += v * v
-			}
-			m := s / float64(per)
-			v := math.Max(s2/float64(per)-m*m, 0)
-			mean, istd = float32(m), float32(1/math.Sqrt(v+bnEps))
-			l.mean[c], l.istd[c] = mean, istd
-			rm, rv := &l.RunningMean.Value.Data[c], &l.RunningVar.Value.Data[c]
-			unbiased := v
-			if per > 1 {
-				unbiased = v * float64(per) / float64(per-1)
-			}
-			*rm = float32((1-bnMomentum)*float64(*rm) + bnMomentum*m)
-			*rv = float32((1-bnMomentum)*float64(*rv) + bnMomentum*unbiased)
-		} else {
-			mean = l.RunningMean.Value.Data[c]
-			istd = float32(1 / math.Sqrt(float64(l.RunningVar.Value.Data[c])+bnEps))
-		}
-		g, b := l.Gamma.Value.Data[c], l.Beta.Value.Data[c]
-		for j := 0; j < per; j++ {
-			i := c*cs + (j/run)*js + j%run
-			h := (x[i] - mean) * istd
-			l.xhat[i] = h
-			l.y[i] = g*h + b
-		}
+	size := n * l.shape.Size()
+	if len(x) < size {
+		panic("nn: batchnorm: input shorter than the batch")
 	}
-	return l.y[:n*l.shape.Size()]
+	l.n, l.train = n, train
+	l.task.run(false, x[:size])
+	return l.y[:size]
 }
 
 // Backward: gβ = Σgy, gγ = Σgy·x̂, gx = γ·istd·(gy - mean(gy) - x̂·mean(gy·x̂)).
 // After an inference Forward the statistics are constants: gx = γ·istd·gy.
 func (l *BatchNormLayer) Backward(gy []float32) []float32 {
-	channels, per, run, cs, js := l.geometry(l.n)
-	for c := 0; c < channels; c++ {
-		var sg, sgx float64
-		for j := 0; j < per; j++ {
-			i := c*cs + (j/run)*js + j%run
-			sg += float64(gy[i])
-			sgx += float64(gy[i]) * float64(l.xhat[i])
+	size := l.n * l.shape.Size()
+	if len(gy) < size {
+		panic("nn: batchnorm: gradient shorter than the batch")
+	}
+	l.task.run(true, gy[:size])
+	return l.gx[:size]
+}
+
+// stats turns the float64 sums of x and x² over per values of channel c
+// into the batch's mean and 1/√(σ²+ε), and moves the running averages.
+func (l *BatchNormLayer) stats(c int, s, s2 float64, per int) (mean, istd float32) {
+	m := s / float64(per)
+	v := math.Max(s2/float64(per)-m*m, 0)
+	mean, istd = float32(m), float32(1/math.Sqrt(v+bnEps))
+	l.mean[c], l.istd[c] = mean, istd
+	rm, rv := &l.RunningMean.Value.Data[c], &l.RunningVar.Value.Data[c]
+	unbiased := v
+	if per > 1 {
+		unbiased = v * float64(per) / float64(per-1)
+	}
+	*rm = float32((1-bnMomentum)*float64(*rm) + bnMomentum*m)
+	*rv = float32((1-bnMomentum)*float64(*rv) + bnMomentum*unbiased)
+	return mean, istd
+}
+
+// runningIstd is 1/√(σ²+ε) of channel c's running variance.
+func (l *BatchNormLayer) runningIstd(c int) float32 {
+	return float32(1 / math.Sqrt(float64(l.RunningVar.Value.Data[c])+bnEps))
+}
+
+// gradCoeffs sets channel c's β and γ gradients from the sums of gy and
+// gy·x̂ over per values, and returns the input gradient's k, mean(gy) and
+// mean(gy·x̂) (k = γ·istd, and zero means after an inference Forward).
+func (l *BatchNormLayer) gradCoeffs(c int, sg, sgx float64, per int) (k, mg, mgx float32) {
+	l.Beta.Grad.Data[c], l.Gamma.Grad.Data[c] = float32(sg), float32(sgx)
+	istd := l.istd[c]
+	mg, mgx = float32(sg/float64(per)), float32(sgx/float64(per))
+	if !l.train {
+		istd = l.runningIstd(c)
+		mg, mgx = 0, 0
+	}
+	return l.Gamma.Value.Data[c] * istd, mg, mgx
+}
+
+// forwardChannel is Forward for channel c of images.
+func (l *BatchNormLayer) forwardChannel(x []float32, c int) {
+	per := l.n * l.shape.H * l.shape.W
+	lo, hi := c*per, (c+1)*per
+	xc := x[lo:hi]
+	var mean, istd float32
+	if l.train {
+		s, s2 := f32.BatchNormSums(xc, xc)
+		mean, istd = l.stats(c, s, s2, per)
+	} else {
+		mean, istd = l.RunningMean.Value.Data[c], l.runningIstd(c)
+	}
+	f32.BatchNormNormalize(xc, mean, istd, l.Gamma.Value.Data[c], l.Beta.Value.Data[c], l.xhat[lo:hi], l.y[lo:hi])
+}
+
+// backwardChannel is Backward for channel c of images.
+func (l *BatchNormLayer) backwardChannel(gy []float32, c int) {
+	per := l.n * l.shape.H * l.shape.W
+	lo, hi := c*per, (c+1)*per
+	gyc, xh := gy[lo:hi], l.xhat[lo:hi]
+	sg, sgx := f32.BatchNormSums(gyc, xh)
+	k, mg, mgx := l.gradCoeffs(c, sg, sgx, per)
+	f32.BatchNormInputGrad(gyc, xh, k, mg, mgx, l.gx[lo:hi])
+}
+
+// forwardFlat is Forward for the units [f0, f1) of flat vectors.
+func (l *BatchNormLayer) forwardFlat(x []float32, f0, f1 int) {
+	f, n, w := l.shape.Size(), l.n, f1-f0
+	mean, istd := l.mean[f0:f1], l.istd[f0:f1]
+	if l.train {
+		s, q := l.s[f0:f1], l.q[f0:f1]
+		clear(s)
+		clear(q)
+		f32.BatchNormSumsCols(n, w, x[f0:], x[f0:], f, s, q)
+		for j := range w {
+			l.stats(f0+j, s[j], q[j], n)
 		}
-		l.Beta.Grad.Data[c], l.Gamma.Grad.Data[c] = float32(sg), float32(sgx)
-		istd := l.istd[c]
-		mg, mgx := float32(sg/float64(per)), float32(sgx/float64(per))
-		if !l.train {
-			istd = float32(1 / math.Sqrt(float64(l.RunningVar.Value.Data[c])+bnEps))
-			mg, mgx = 0, 0
-		}
-		k := l.Gamma.Value.Data[c] * istd
-		for j := 0; j < per; j++ {
-			i := c*cs + (j/run)*js + j%run
-			l.gx[i] = k * (gy[i] - mg - l.xhat[i]*mgx)
+	} else {
+		mean, istd = l.RunningMean.Value.Data[f0:f1], l.runIstd[f0:f1]
+		for j := range w {
+			istd[j] = l.runningIstd(f0 + j)
 		}
 	}
-	return l.gx[:l.n*l.shape.Size()]
+	f32.BatchNormNormalizeCols(n, w, x[f0:], f, mean, istd,
+		l.Gamma.Value.Data[f0:f1], l.Beta.Value.Data[f0:f1], l.xhat[f0:], l.y[f0:])
+}
+
+// backwardFlat is Backward for the units [f0, f1) of flat vectors.
+func (l *BatchNormLayer) backwardFlat(gy []float32, f0, f1 int) {
+	f, n, w := l.shape.Size(), l.n, f1-f0
+	s, q := l.s[f0:f1], l.q[f0:f1]
+	clear(s)
+	clear(q)
+	f32.BatchNormSumsCols(n, w, gy[f0:], l.xhat[f0:], f, s, q)
+	k, mg, mgx := l.k[f0:f1], l.mg[f0:f1], l.mgx[f0:f1]
+	for j := range w {
+		k[j], mg[j], mgx[j] = l.gradCoeffs(f0+j, s[j], q[j], n)
+	}
+	f32.BatchNormInputGradCols(n, w, gy[f0:], l.xhat[f0:], f, k, mg, mgx, l.gx[f0:])
 }
