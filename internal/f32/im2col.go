@@ -43,13 +43,13 @@ func (t *im2colTask) Run(lo, hi int) {
 	for r := lo; r < hi; r++ {
 		ch, l, m := r/(g.kh*g.kw), r/g.kw%g.kh, r%g.kw
 		row := t.dst[r*ld : r*ld+cols]
+		if g.stride == 1 { // every image's block of this row in one call
+			copyBlocks(row, g.ow, t.src[ch*g.nb*plane+l*g.w+m:], g.w, g.oh, g.ow, g.n, outPlane, plane)
+			continue
+		}
 		for img := 0; img < g.n; img++ {
 			in := t.src[(ch*g.nb+img)*plane : (ch*g.nb+img+1)*plane]
 			out := row[img*outPlane : (img+1)*outPlane]
-			if g.stride == 1 {
-				copyRows(out, g.ow, in[l*g.w+m:], g.w, g.oh, g.ow)
-				continue
-			}
 			for i := 0; i < g.oh; i++ {
 				src := in[(i*g.stride+l)*g.w+m:]
 				dst := out[i*g.ow : (i+1)*g.ow]

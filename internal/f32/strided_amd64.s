@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// ROWSETUP loads the arguments of copyRowsAVX512/addRowsAVX512: DI dst, R8
+// ROWSETUP loads the arguments of copyBlocksAVX512/addRowsAVX512: DI dst, R8
 // dst stride (bytes), SI src, R9 src stride, CX rows, DX full 16-float
 // chunks per row, K1 the mask of the cols%16 tail.
 #define ROWSETUP \
@@ -22,11 +22,29 @@
 	SHRQ $4, DX \
 	MOVQ rows+32(FP), CX
 
-// func copyRowsAVX512(dst *float32, lddst int, src *float32, ldsrc int, rows, cols int)
-TEXT ·copyRowsAVX512(SB), NOSPLIT, $0-48
+// func copyBlocksAVX512(dst *float32, lddst int, src *float32, ldsrc int, rows, cols, n, dstep, sstep int)
+// n blocks of rows×cols, block b at dst + b·dstep and src + b·sstep. After
+// a block's rows, DI and SI move on by dstep - rows·lddst (R12) and
+// sstep - rows·ldsrc (R13) floats; AX counts the blocks.
+TEXT ·copyBlocksAVX512(SB), NOSPLIT, $0-72
 	ROWSETUP
+	MOVQ dstep+56(FP), R12
+	SHLQ $2, R12
+	MOVQ R8, AX
+	IMULQ CX, AX
+	SUBQ AX, R12
+	MOVQ sstep+64(FP), R13
+	SHLQ $2, R13
+	MOVQ R9, AX
+	IMULQ CX, AX
+	SUBQ AX, R13
+	MOVQ n+48(FP), AX
 	TESTQ CX, CX
 	JZ done
+	TESTQ AX, AX
+	JZ done
+block:
+	MOVQ rows+32(FP), CX
 row:
 	MOVQ SI, R10
 	MOVQ DI, R11
@@ -47,6 +65,10 @@ tail:
 	ADDQ R8, DI
 	DECQ CX
 	JNZ row
+	ADDQ R13, SI
+	ADDQ R12, DI
+	DECQ AX
+	JNZ block
 done:
 	VZEROUPPER
 	RET

@@ -2,10 +2,10 @@
 
 package f32
 
-// copyRows copies a rows×cols block from src (row stride ldsrc) to dst (row
-// stride lddst).
-func copyRows(dst []float32, lddst int, src []float32, ldsrc int, rows, cols int) {
-	copyRowsGo(dst, lddst, src, ldsrc, rows, cols)
+// copyBlocks copies n rows×cols blocks, block b from src[b·sstep:] (row
+// stride ldsrc) to dst[b·dstep:] (row stride lddst).
+func copyBlocks(dst []float32, lddst int, src []float32, ldsrc int, rows, cols, n, dstep, sstep int) {
+	copyBlocksGo(dst, lddst, src, ldsrc, rows, cols, n, dstep, sstep)
 }
 
 // addRows adds a rows×cols block of src (row stride ldsrc) to dst.
