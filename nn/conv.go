@@ -11,11 +11,8 @@ import (
 //
 //	y[f][n][i][j] = b[f] + Σ_{c,l,m} w[f][c][l][m] · x[c][n][i·s+l][j·s+m]
 //
-// as matrix products W[F, C·KH·KW] · col[C·KH·KW, n·OH·OW]: one for the
-// whole mini-batch when its col is small, else one per sub-batch of a few
-// images (see subBatches), each sub-batch unrolled and multiplied by one
-// worker while its col is still in that core's cache. Weights are stored
-// [F][C][KH][KW], as PyTorch's Conv2d.
+// as one matrix product per mini-batch: W[F, C·KH·KW] · col[C·KH·KW, N·OH·OW].
+// Weights are stored [F][C][KH][KW], as PyTorch's Conv2d.
 type ConvLayer struct {
 	spec     LayerSpec
 	in, out  Shape
@@ -26,11 +23,9 @@ type ConvLayer struct {
 
 	x   []float32 // last input, [C][n][H][W] (not owned)
 	n   int       // last batch size
-	col []float32 // [C·KH·KW][n·OH·OW], rows colLD(n) apart
+	col []float32 // [C·KH·KW][n·OH·OW]
 	y   []float32 // [F][n][OH][OW]
 	gx  []float32 // [C][n][H][W]
-
-	task convSubTask // the sub-batches' job (conv_sub.go)
 }
 
 // NewConv builds a convolution for inputs of shape in (images, not flat).
@@ -48,7 +43,7 @@ func NewConv(spec LayerSpec, in Shape, maxBatch int, needInputGrad bool, name st
 		spec: spec, in: in, out: out, maxBatch: maxBatch, inGrad: needInputGrad,
 		W:   &Param{Name: name + ".weight", Value: tensor.New(spec.N, in.C, spec.KH, spec.KW), Grad: tensor.New(spec.N, in.C, spec.KH, spec.KW), Decay: true},
 		B:   &Param{Name: name + ".bias", Value: tensor.New(spec.N), Grad: tensor.New(spec.N)},
-		col: make([]float32, k*colLD(maxBatch*out.H*out.W)),
+		col: make([]float32, k*maxBatch*out.H*out.W),
 		y:   make([]float32, out.Size()*maxBatch),
 	}
 	if needInputGrad {
@@ -70,16 +65,11 @@ func (l *ConvLayer) Params() []*Param { return []*Param{l.W, l.B} }
 func (l *ConvLayer) Forward(x []float32, n int, train bool) []float32 {
 	checkBatch("conv", n, l.maxBatch)
 	l.x, l.n = x, n
-	if size, count := l.subBatches(n); count > 1 {
-		l.runSub(nil, size, count, false)
-		return l.y[:l.out.C*n*l.out.H*l.out.W]
-	}
 	k := l.in.C * l.spec.KH * l.spec.KW
 	np := n * l.out.H * l.out.W
-	ld := colLD(np)
-	f32.Im2colImages(x, l.in.C, n, 0, n, l.in.H, l.in.W, l.spec.KH, l.spec.KW, l.spec.Stride, l.col, ld)
+	f32.Im2col(x, l.in.C, n, l.in.H, l.in.W, l.spec.KH, l.spec.KW, l.spec.Stride, l.col)
 	y := l.y[:l.out.C*np]
-	f32.Gemm(false, false, l.out.C, np, k, 1, l.W.Value.Data, k, l.col, ld, 0, y, np)
+	f32.Gemm(false, false, l.out.C, np, k, 1, l.W.Value.Data, k, l.col, np, 0, y, np)
 	f32.AddColVector(l.out.C, np, l.B.Value.Data, y, np)
 	return y
 }
@@ -89,19 +79,14 @@ func (l *ConvLayer) Backward(gy []float32) []float32 {
 	n := l.n
 	k := l.in.C * l.spec.KH * l.spec.KW
 	np := n * l.out.H * l.out.W
-	ld := colLD(np)
-	f32.Gemm(false, true, l.out.C, k, np, 1, gy, np, l.col, ld, 0, l.W.Grad.Data, k)
+	f32.Gemm(false, true, l.out.C, k, np, 1, gy, np, l.col, np, 0, l.W.Grad.Data, k)
 	f32.SumRows(l.out.C, np, gy, np, l.B.Grad.Data)
 	if !l.inGrad {
 		return nil
 	}
-	gx := l.gx[:l.in.C*n*l.in.H*l.in.W]
-	if size, count := l.subBatches(n); count > 1 {
-		l.runSub(gy, size, count, true)
-		return gx
-	}
 	// col is not needed any more: reuse it for dCost/dcol.
-	f32.Gemm(true, false, k, np, l.out.C, 1, l.W.Value.Data, k, gy, np, 0, l.col, ld)
-	f32.Col2imImages(l.col, l.in.C, n, 0, n, l.in.H, l.in.W, l.spec.KH, l.spec.KW, l.spec.Stride, gx, ld)
+	f32.Gemm(true, false, k, np, l.out.C, 1, l.W.Value.Data, k, gy, np, 0, l.col, np)
+	gx := l.gx[:l.in.C*n*l.in.H*l.in.W]
+	f32.Col2im(l.col, l.in.C, n, l.in.H, l.in.W, l.spec.KH, l.spec.KW, l.spec.Stride, gx)
 	return gx
 }
