@@ -21,11 +21,9 @@ func Im2col(src []float32, c, n, h, w, kh, kw, stride int, dst []float32) {
 
 // Im2colImages is Im2col of a batch of nb images ([C][nb][H][W] in src,
 // [C·kh·kw][nb·OH·OW] in dst, rows ldd ≥ nb·OH·OW floats apart)
-// restricted to images [n0, n0+n): it fills only their columns of dst. A
-// convolution over a mini-batch runs it image range by image range so
-// that the columns it fills are still in the cache when the product reads
-// them (with ldd not a power of two, so that the rows do not all map to
-// the same cache sets).
+// restricted to images [n0, n0+n): it fills only their columns of dst, so
+// a caller can unroll a mini-batch range by range (to keep each range's
+// columns in cache until a product reads them) or into padded rows.
 func Im2colImages(src []float32, c, nb, n0, n, h, w, kh, kw, stride int, dst []float32, ldd int) {
 	if c*n == 0 {
 		return
