@@ -28,6 +28,7 @@ type Network struct {
 	Layers []Layer
 	// names are the parameter names' prefixes: the index in Spec.
 	params  []*Param
+	layerPs [][]*Param // each layer's Params, for BackwardUpdate
 	softmax *SoftmaxLayer
 	gz      []float32 // dCost/dlogits
 	in      []float32 // input permuted to [C][n][H][W] when C > 1
@@ -81,7 +82,9 @@ func New(cfg Config) (*Network, error) {
 		shape = layer.OutShape()
 	}
 	for _, l := range net.Layers {
-		net.params = append(net.params, l.Params()...)
+		ps := l.Params()
+		net.layerPs = append(net.layerPs, ps)
+		net.params = append(net.params, ps...)
 	}
 	net.softmax = net.Layers[len(net.Layers)-1].(*SoftmaxLayer)
 	net.gz = make([]float32, shape.Size()*cfg.MaxBatch)
@@ -128,10 +131,22 @@ func (net *Network) Forward(x []float32, n int, train bool) []float32 {
 // the last Forward, and every parameter's gradient of that cost (without
 // regularisation, which the optimiser adds).
 func (net *Network) Backward(labels []int) float64 {
+	return net.BackwardUpdate(labels, nil)
+}
+
+// BackwardUpdate is Backward that, when update is not nil, calls it with
+// each layer's parameters as soon as that layer's gradients are final,
+// from the last layer to the first. An optimiser that updates them there
+// changes nothing in the gradients (a layer's weights are not used after
+// its own Backward) and reads each gradient while it is still in cache.
+func (net *Network) BackwardUpdate(labels []int, update func(params []*Param)) float64 {
 	cost := net.softmax.LossGrad(labels, net.gz)
 	g := net.gz[:net.softmax.n*net.Classes()]
 	for i := len(net.Layers) - 2; i >= 0; i-- {
 		g = net.Layers[i].Backward(g)
+		if ps := net.layerPs[i]; update != nil && len(ps) > 0 {
+			update(ps)
+		}
 	}
 	return cost
 }

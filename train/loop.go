@@ -166,6 +166,10 @@ type Trainer struct {
 	aug    *data.Augmenter // nil without augmentation
 	augRNG *rand.Rand
 	augSrc *rand.PCG
+	// update applies the optimiser to one layer's parameters with the
+	// step's rate, stepEta, inside Backward (nn.Network.BackwardUpdate).
+	update  func([]*nn.Param)
+	stepEta float64
 }
 
 // NewTrainer prepares training net on set. The error says what does not fit.
@@ -192,6 +196,7 @@ func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
 		x:      make([]float32, cfg.Batch*net.In.Size()),
 		labels: make([]int, cfg.Batch),
 	}
+	t.update = func(ps []*nn.Param) { t.opt.Step(ps, t.stepEta) }
 	if cfg.Augment.Enabled() {
 		t.aug = data.NewAugmenter(cfg.Augment, set.Rows, set.Cols)
 		t.augSrc = rand.NewPCG(0, 0)
@@ -256,7 +261,6 @@ func (t *Trainer) Step(idx []int, eta float64) float64 {
 		t.labels[i] = int(t.set.Labels[j])
 	}
 	t.net.Forward(t.x, n, true)
-	cost := t.net.Backward(t.labels[:n])
-	t.opt.Step(t.net.Params(), eta)
-	return cost
+	t.stepEta = eta
+	return t.net.BackwardUpdate(t.labels[:n], t.update)
 }

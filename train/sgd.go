@@ -27,6 +27,8 @@ type SGD struct {
 	// Velocity holds one slice per parameter when Momentum > 0 (nil for
 	// buffers, which have no gradient); it is part of a checkpoint.
 	Velocity [][]float32
+	// index maps each parameter to its place in Velocity.
+	index map[*nn.Param]int
 }
 
 // NewSGD returns an optimiser for params.
@@ -34,7 +36,11 @@ func NewSGD(params []*nn.Param, eta, lambda float64, batches int, momentum float
 	if batches < 1 {
 		panic(fmt.Sprintf("train: NewSGD: %d mini-batches per epoch", batches))
 	}
-	o := &SGD{Eta: eta, Lambda: lambda, Batches: batches, Momentum: momentum, Nesterov: nesterov}
+	o := &SGD{Eta: eta, Lambda: lambda, Batches: batches, Momentum: momentum, Nesterov: nesterov,
+		index: make(map[*nn.Param]int, len(params))}
+	for i, p := range params {
+		o.index[p] = i
+	}
 	if momentum != 0 {
 		o.Velocity = make([][]float32, len(params))
 		for i, p := range params {
@@ -46,10 +52,11 @@ func NewSGD(params []*nn.Param, eta, lambda float64, batches int, momentum float
 	return o
 }
 
-// Step updates params from their gradients with learning rate eta (the
-// schedule's rate for this step). It does not allocate.
+// Step updates params (all those NewSGD was given, or some of them) from
+// their gradients with learning rate eta (the schedule's rate for this
+// step). It does not allocate.
 func (o *SGD) Step(params []*nn.Param, eta float64) {
-	for i, p := range params {
+	for _, p := range params {
 		if p.Grad == nil { // a buffer, such as batch normalisation's running mean
 			continue
 		}
@@ -61,6 +68,10 @@ func (o *SGD) Step(params []*nn.Param, eta float64) {
 		if o.Momentum == 0 {
 			f32.SGDUpdate(w, g, float32(eta), decay)
 			continue
+		}
+		i, ok := o.index[p]
+		if !ok {
+			panic(fmt.Sprintf("train: SGD.Step: parameter %s was not given to NewSGD", p.Name))
 		}
 		f32.MomentumUpdate(w, g, o.Velocity[i], float32(eta), decay, float32(o.Momentum), o.Nesterov)
 	}

@@ -261,3 +261,40 @@ func TestEarlyStopping(t *testing.T) {
 		t.Fatalf("best epoch %d, want 2 (the last of three ties)", res.BestEpoch)
 	}
 }
+
+// TestUpdateInsideBackward checks that Trainer.Step, which updates each
+// layer's weights inside Backward, gives the weights of a whole Backward
+// followed by one SGD.Step.
+func TestUpdateInsideBackward(t *testing.T) {
+	set := synthetic(60, 2)
+	const spec = "conv:4x3x3 batchnorm relu maxpool:2 dropout:0.3 fc:16:relu softmax:2"
+	cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, Lambda: 0.5, Momentum: 0.9, Nesterov: true}
+	a, b := smallNet(t, spec, 10, 3), smallNet(t, spec, 10, 3)
+	tr, err := NewTrainer(a, set, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := NewSGD(b.Params(), cfg.Eta, cfg.Lambda, set.N/cfg.Batch, cfg.Momentum, cfg.Nesterov)
+	x := make([]float32, 10*64)
+	labels := make([]int, 10)
+	for step := 0; step < 5; step++ {
+		idx := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+		for i := range idx {
+			idx[i] += 10 * step
+			labels[i] = int(set.Labels[idx[i]])
+		}
+		tr.Step(idx, 0.1)
+		set.Batch(x, idx)
+		b.Forward(x, 10, true)
+		b.Backward(labels)
+		opt.Step(b.Params(), 0.1)
+	}
+	pa, pb := a.Params(), b.Params()
+	for i := range pa {
+		for j, v := range pa[i].Value.Data {
+			if math.Float32bits(v) != math.Float32bits(pb[i].Value.Data[j]) {
+				t.Fatalf("%s[%d]: %v, want %v", pa[i].Name, j, v, pb[i].Value.Data[j])
+			}
+		}
+	}
+}
