@@ -74,7 +74,7 @@ type helper struct {
 // time from the process's own serial work and from the other process.
 // Measured on 2 cores (dropout preset, batch 64): a fixed 500 µs instead
 // of a fixed 20 µs trained 8% faster on a quiet machine (medians of 4
-// alternating runs, 6,380 against 5,890 images/s) and 30% slower beside
+// alternating runs, 6,380 against 5,890 images/s) and 28% slower beside
 // one other busy process (3,180 against 4,440); the adaptive poll keeps
 // the first and loses the second (docs/PERFORMANCE.md).
 const (
