@@ -43,6 +43,13 @@ type BatchNormLayer struct {
 	k, mg, mgx []float32
 
 	task bnTask // the Forward or Backward running on f32's workers
+
+	// momentum is the weight of a batch's statistics in the running
+	// averages of the training Forward in progress; cumulative and batches
+	// are ResetRunning's mode.
+	momentum   float64
+	cumulative bool
+	batches    int
 }
 
 const (
@@ -145,6 +152,11 @@ func (l *BatchNormLayer) Forward(x []float32, n int, train bool) []float32 {
 		panic("nn: batchnorm: input shorter than the batch")
 	}
 	l.n, l.train = n, train
+	l.momentum = bnMomentum
+	if train && l.cumulative {
+		l.batches++
+		l.momentum = 1 / float64(l.batches)
+	}
 	l.task.run(false, x[:size])
 	return l.y[:size]
 }
@@ -172,9 +184,25 @@ func (l *BatchNormLayer) stats(c int, s, s2 float64, per int) (mean, istd float3
 	if per > 1 {
 		unbiased = v * float64(per) / float64(per-1)
 	}
-	*rm = float32((1-bnMomentum)*float64(*rm) + bnMomentum*m)
-	*rv = float32((1-bnMomentum)*float64(*rv) + bnMomentum*unbiased)
+	*rm = float32((1-l.momentum)*float64(*rm) + l.momentum*m)
+	*rv = float32((1-l.momentum)*float64(*rv) + l.momentum*unbiased)
 	return mean, istd
+}
+
+// ResetRunning starts the running averages afresh for new weights (such as
+// averaged ones): while cumulative is true, every training Forward moves
+// them to the plain mean of the statistics of the batches since the reset
+// (PyTorch's momentum=None); ResetRunning(false) returns to the usual
+// running averages (momentum 0.1) from the current values.
+func (l *BatchNormLayer) ResetRunning(cumulative bool) {
+	l.cumulative, l.batches = cumulative, 0
+	if !cumulative {
+		return
+	}
+	clear(l.RunningMean.Value.Data)
+	for i := range l.RunningVar.Value.Data {
+		l.RunningVar.Value.Data[i] = 1
+	}
 }
 
 // runningIstd is 1/√(σ²+ε) of channel c's running variance.

@@ -168,3 +168,58 @@ func TestBatchNormMatchesScalar(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchNormCumulative checks ResetRunning(true): the running averages
+// become the plain means of the batches' means and unbiased variances.
+func TestBatchNormCumulative(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, in := range []Shape{{C: 3, H: 4, W: 5}, {C: 6, H: 1, W: 1, Flat: true}} {
+		const n, batches = 7, 4
+		l := NewBatchNorm(LayerSpec{Kind: BatchNorm}, in, n, "bn")
+		l.Forward(randSlice(rng, in.Size()*n, 3), n, true) // running stats away from the reset values
+		l.ResetRunning(true)
+		c := in.C
+		per := n * in.Size() / c
+		wantMean, wantVar := make([]float64, c), make([]float64, c)
+		for b := 0; b < batches; b++ {
+			x := randSlice(rng, in.Size()*n, float64(b+1))
+			l.Forward(x, n, true)
+			for ch := 0; ch < c; ch++ {
+				var vals []float64
+				for i := 0; i < n; i++ {
+					for j := 0; j < in.H*in.W; j++ {
+						if in.Flat {
+							vals = append(vals, float64(x[i*c+ch]))
+						} else {
+							vals = append(vals, float64(x[(ch*n+i)*in.H*in.W+j]))
+						}
+					}
+				}
+				var m, v float64
+				for _, x := range vals {
+					m += x
+				}
+				m /= float64(per)
+				for _, x := range vals {
+					v += (x - m) * (x - m)
+				}
+				wantMean[ch] += m / batches
+				wantVar[ch] += v / float64(per-1) / batches
+			}
+		}
+		for ch := 0; ch < c; ch++ {
+			gm, gv := float64(l.RunningMean.Value.Data[ch]), float64(l.RunningVar.Value.Data[ch])
+			if math.Abs(gm-wantMean[ch]) > 1e-5 || math.Abs(gv-wantVar[ch]) > 1e-4*wantVar[ch] {
+				t.Fatalf("%v channel %d: running mean %v var %v, want %v %v", in, ch, gm, gv, wantMean[ch], wantVar[ch])
+			}
+		}
+		l.ResetRunning(false)
+		before := float64(l.RunningMean.Value.Data[0])
+		x := randSlice(rng, in.Size()*n, 1)
+		l.Forward(x, n, true)
+		m := float64(l.mean[0]) // the batch's mean of channel 0
+		if got, want := float64(l.RunningMean.Value.Data[0]), 0.9*before+0.1*m; math.Abs(got-want) > 1e-6 {
+			t.Fatalf("%v: after ResetRunning(false) running mean %v, want 0.9·%v + 0.1·%v", in, got, before, m)
+		}
+	}
+}

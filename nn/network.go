@@ -95,6 +95,19 @@ func New(cfg Config) (*Network, error) {
 	return net, nil
 }
 
+// ResetBatchNorm calls ResetRunning(cumulative) on every batch
+// normalisation layer and reports whether there is one.
+func (net *Network) ResetBatchNorm(cumulative bool) bool {
+	found := false
+	for _, l := range net.Layers {
+		if bn, ok := l.(*BatchNormLayer); ok {
+			bn.ResetRunning(cumulative)
+			found = true
+		}
+	}
+	return found
+}
+
 // Params returns every parameter tensor, in layer order: the trained ones
 // and the buffers (batch normalisation's running statistics, Grad nil).
 func (net *Network) Params() []*Param { return net.params }

@@ -22,6 +22,8 @@ type Checkpoint struct {
 	// Best holds the parameters of the best epoch so far, in
 	// Network.Params order (KeepBest runs only).
 	Best [][]float32
+	// Average is the running weight average (Config.Average), if any.
+	Average *averager
 }
 
 // Metadata keys and tensor name prefixes of a checkpoint file, beside a
@@ -66,6 +68,9 @@ func WriteCheckpoint(path string, net *nn.Network, opt *SGD, ck *Checkpoint, inf
 			f.Tensors = append(f.Tensors, model.Tensor{Name: ckptBest + p.Name, Shape: p.Value.Shape, Data: ck.Best[i]})
 		}
 	}
+	ck.Average.save(net.Params(), f.Metadata, func(name string, p *nn.Param, data []float32) {
+		f.Tensors = append(f.Tensors, model.Tensor{Name: name, Shape: p.Value.Shape, Data: data})
+	})
 	return model.WriteFileAtomic(path, f)
 }
 
@@ -81,7 +86,7 @@ func ReadCheckpoint(path string, maxBatch int) (*nn.Network, *model.Info, *Saved
 		return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	bad := func(what string, err error) error { return fmt.Errorf("checkpoint %s: %s: %v", path, what, err) }
-	st := &SavedState{file: f}
+	st := &SavedState{file: f, params: net.Params()}
 	if st.Next, err = strconv.Atoi(f.Metadata[ckptNext]); err != nil || st.Next < 0 {
 		return nil, nil, nil, bad("next epoch", err)
 	}
@@ -117,7 +122,8 @@ func ReadCheckpoint(path string, maxBatch int) (*nn.Network, *model.Info, *Saved
 // Trainer.Restore puts back.
 type SavedState struct {
 	Checkpoint
-	file *model.File
+	file   *model.File
+	params []*nn.Param // of the network ReadCheckpoint built
 }
 
 // restoreVelocity copies the saved momentum into opt.

@@ -35,6 +35,10 @@ type Config struct {
 	// KeepBest leaves the network with the weights of the epoch of best
 	// validation accuracy (the one whose test accuracy Run reports).
 	KeepBest bool
+	// Average, when positive, also evaluates the mean of the weights at
+	// the ends of the last Average epochs (stochastic weight averaging; see
+	// average.go) as one more candidate after the last epoch.
+	Average int
 	// Checkpoint, when set, is a file that receives the run's state
 	// (WriteCheckpoint) after every epoch; Info goes into it.
 	Checkpoint string
@@ -62,6 +66,9 @@ type Epoch struct {
 	Cost       float64 `json:"training_cost"`
 	Eta        float64 `json:"eta"`
 	Seconds    float64 `json:"seconds"`
+	// Averaged marks the record of the averaged weights (Config.Average),
+	// numbered one past the last epoch; its Cost and Eta are zero.
+	Averaged bool `json:"averaged,omitempty"`
 }
 
 // Result is a finished run: every epoch, and the test accuracy at the epoch
@@ -82,7 +89,9 @@ var ErrDiverged = errors.New("training diverged")
 // after each epoch. It stops early when ctx is cancelled (returning what it
 // has and ctx's error), when the cost becomes NaN or infinite (ErrDiverged)
 // or when validation accuracy has not improved for cfg.Patience epochs.
-// With cfg.KeepBest, net ends with the weights of the best epoch.
+// With cfg.KeepBest, net ends with the weights of the best epoch (or the
+// averaged weights, when they are the best); else with cfg.Average with the
+// averaged weights, else with the last epoch's.
 func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Result, error) {
 	t, err := NewTrainer(net, d.Train, cfg)
 	if err != nil {
@@ -98,6 +107,13 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 	res := &ck.Result
 	ev := NewEvaluator(net)
 	params := net.Params()
+	avg := newAverager(params, cfg)
+	if cfg.Resume != nil {
+		if err := cfg.Resume.restoreAverage(avg); err != nil {
+			return nil, err
+		}
+	}
+	ck.Average = avg
 	for e := ck.Next; e < cfg.Epochs; e++ {
 		if last := lastImprovement(res.Epochs); cfg.Patience > 0 && last >= 0 && e-1-last >= cfg.Patience {
 			break
@@ -111,18 +127,27 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 			Validation: ev.Accuracy(d.Validation), Test: ev.Accuracy(d.Test)}
 		rec.Seconds = time.Since(start).Seconds()
 		res.Epochs = append(res.Epochs, rec)
-		if rec.Validation >= res.BestValidation || res.BestEpoch < 0 {
-			res.BestEpoch, res.BestValidation, res.TestAtBest = e, rec.Validation, rec.Test
-			if cfg.KeepBest {
-				if ck.Best == nil {
-					ck.Best = make([][]float32, len(params))
-				}
-				for i, p := range params {
-					ck.Best[i] = append(ck.Best[i][:0], p.Value.Data...)
-				}
+		ck.consider(rec, params, cfg.KeepBest)
+		avg.add(e, params)
+		ck.Next = e + 1
+		if cfg.Checkpoint != "" {
+			if err := WriteCheckpoint(cfg.Checkpoint, net, t.opt, ck, cfg.Info); err != nil {
+				return res, fmt.Errorf("checkpoint: %w", err)
 			}
 		}
-		ck.Next = e + 1
+		if cfg.OnEpoch != nil {
+			cfg.OnEpoch(rec)
+		}
+	}
+	if avg.pending(res) {
+		start := time.Now()
+		avg.swapIn(params)
+		t.recalibrate()
+		rec := Epoch{Epoch: cfg.Epochs, Averaged: true,
+			Validation: ev.Accuracy(d.Validation), Test: ev.Accuracy(d.Test)}
+		rec.Seconds = time.Since(start).Seconds()
+		res.Epochs = append(res.Epochs, rec)
+		ck.consider(rec, params, cfg.KeepBest)
 		if cfg.Checkpoint != "" {
 			if err := WriteCheckpoint(cfg.Checkpoint, net, t.opt, ck, cfg.Info); err != nil {
 				return res, fmt.Errorf("checkpoint: %w", err)
@@ -138,6 +163,26 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		}
 	}
 	return res, nil
+}
+
+// consider makes rec the best record if its validation accuracy is at
+// least the best so far (ties go to the later), keeping a copy of params
+// when keep is set.
+func (ck *Checkpoint) consider(rec Epoch, params []*nn.Param, keep bool) {
+	res := &ck.Result
+	if rec.Validation < res.BestValidation && res.BestEpoch >= 0 {
+		return
+	}
+	res.BestEpoch, res.BestValidation, res.TestAtBest = rec.Epoch, rec.Validation, rec.Test
+	if !keep {
+		return
+	}
+	if ck.Best == nil {
+		ck.Best = make([][]float32, len(params))
+	}
+	for i, p := range params {
+		ck.Best[i] = append(ck.Best[i][:0], p.Value.Data...)
+	}
 }
 
 // lastImprovement returns the last epoch whose validation accuracy was

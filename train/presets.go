@@ -32,6 +32,9 @@ type Preset struct {
 	Schedule string
 	// Augment distorts the training images afresh each epoch.
 	Augment data.Augment
+	// Average is Config.Average: the last epochs whose weights are
+	// averaged (0: none).
+	Average int
 	// About is a one-line description.
 	About string
 	// Expect says what the preset reaches and how fast, for the CLI to print.

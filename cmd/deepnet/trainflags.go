@@ -28,6 +28,7 @@ type trainFlags struct {
 	seed                 uint64
 	dataDir              string
 	trainLimit, patience int
+	average              int
 	metrics, plot, out   string
 	shift, workers       int
 	rotate               float64
@@ -51,6 +52,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.StringVar(&f.dataDir, "data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only")
 	fs.IntVar(&f.patience, "patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
+	fs.IntVar(&f.average, "average", -1, "also evaluate the mean of the weights of the last N epochs, after recomputing batch normalisation's statistics (stochastic weight averaging; 0: off; default: the preset's)")
 	fs.IntVar(&f.workers, "workers", 0, "CPU cores to use (default: all); results do not depend on it")
 	fs.StringVar(&f.metrics, "metrics", "", "write one JSON object per epoch to this file")
 	fs.StringVar(&f.plot, "plot", "", "draw the validation and test accuracy per epoch into this PNG file")
@@ -102,6 +104,9 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	if f.nesterov {
 		p.Nesterov = true
 	}
+	if f.average >= 0 {
+		p.Average = f.average
+	}
 	if f.shift >= 0 {
 		p.Augment.MaxShift = f.shift
 	}
@@ -137,10 +142,13 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	if p.Epochs < 1 || p.Batch < 1 {
 		return nn.Config{}, train.Config{}, p, fmt.Errorf("--epochs and --batch must be positive")
 	}
+	if p.Average > p.Epochs {
+		return nn.Config{}, train.Config{}, p, fmt.Errorf("--average %d: more than the %d epochs", p.Average, p.Epochs)
+	}
 	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: f.seed, Init: init}
 	trainCfg := train.Config{Epochs: p.Epochs, Batch: p.Batch, Eta: p.Eta, Lambda: p.Lambda,
 		Momentum: p.Momentum, Nesterov: p.Nesterov, Schedule: sched, Seed: f.seed, Patience: f.patience,
-		Augment: p.Augment, KeepBest: true}
+		Augment: p.Augment, KeepBest: true, Average: p.Average}
 	return netCfg, trainCfg, p, nil
 }
 

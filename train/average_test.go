@@ -1,0 +1,95 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
+)
+
+// TestAverageIsTheMeanOfTheLastEpochs checks that Config.Average leaves the
+// network (without KeepBest) with the mean of the weights at the ends of
+// the last epochs, and records them as one more candidate.
+func TestAverageIsTheMeanOfTheLastEpochs(t *testing.T) {
+	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
+	net := smallNet(t, "conv:4x3x3 maxpool:2 relu fc:16:relu softmax:2", 10, 5)
+	cfg := Config{Epochs: 5, Batch: 10, Eta: 0.05, Momentum: 0.9, Seed: 5, Average: 3}
+	var snaps [][][]float32
+	cfg.OnEpoch = func(e Epoch) {
+		if e.Averaged {
+			return
+		}
+		var s [][]float32
+		for _, p := range net.Params() {
+			s = append(s, append([]float32(nil), p.Value.Data...))
+		}
+		snaps = append(snaps, s)
+	}
+	res, err := Run(context.Background(), net, d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Epochs); n != 6 || !res.Epochs[5].Averaged || res.Epochs[5].Epoch != 5 {
+		t.Fatalf("records: %+v", res.Epochs)
+	}
+	for i, p := range net.Params() {
+		for j, v := range p.Value.Data {
+			want := (float64(snaps[2][i][j]) + float64(snaps[3][i][j]) + float64(snaps[4][i][j])) / 3
+			if math.Abs(float64(v)-want) > 1e-6*max(1, math.Abs(want)) {
+				t.Fatalf("%s[%d] = %v, want the mean of the last 3 epochs %v", p.Name, j, v, want)
+			}
+		}
+	}
+}
+
+// TestAverageResumes stops a run with weight averaging inside the averaged
+// epochs, resumes it from its checkpoint, and compares it with a run that
+// was never interrupted.
+func TestAverageResumes(t *testing.T) {
+	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
+	const spec = "conv:4x3x3 batchnorm maxpool:2 relu dropout:0.2 fc:16:relu softmax:2"
+	cfg := Config{Epochs: 4, Batch: 10, Eta: 0.05, Momentum: 0.9, Seed: 5, KeepBest: true, Average: 3}
+	whole := smallNet(t, spec, 10, 5)
+	want, err := Run(context.Background(), whole, d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	path := filepath.Join(t.TempDir(), "ck.safetensors")
+	ctx, cancel := context.WithCancel(context.Background())
+	first := cfg
+	first.Checkpoint = path
+	first.OnEpoch = func(e Epoch) {
+		if e.Epoch == 1 { // the second of the averaged epochs is done: "crash"
+			cancel()
+		}
+	}
+	if _, err := Run(ctx, smallNet(t, spec, 10, 5), d, first); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	net, _, st, err := ReadCheckpoint(path, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := cfg
+	rest.Resume = st
+	got, err := Run(context.Background(), net, d, rest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, w := got.Epochs[len(got.Epochs)-1], want.Epochs[4]
+	if len(got.Epochs) != 5 || got.BestEpoch != want.BestEpoch || got.TestAtBest != want.TestAtBest ||
+		!g.Averaged || g.Validation != w.Validation || g.Test != w.Test {
+		t.Fatalf("resumed result %+v, uninterrupted %+v", got, want)
+	}
+	for i, p := range whole.Params() {
+		for j, v := range p.Value.Data {
+			if q := net.Params()[i].Value.Data[j]; q != v {
+				t.Fatalf("%s[%d]: resumed %v, uninterrupted %v", p.Name, j, q, v)
+			}
+		}
+	}
+}
