@@ -136,7 +136,10 @@ func (st *SavedState) restoreAverage(a *averager) error {
 		return nil
 	}
 	if !ok {
-		return fmt.Errorf("checkpoint does not average weights but the run does (--average %d)", a.k)
+		if st.Next <= a.from { // averaging switched on before its first epoch
+			return nil
+		}
+		return fmt.Errorf("checkpoint does not average weights but the run does (--average %d), and epoch %d is past the averaging's start", a.k, st.Next)
 	}
 	count, err := strconv.Atoi(v)
 	if err != nil || count < 0 {
