@@ -50,9 +50,13 @@
 // that the operating system delays, because another process shares its
 // core, simply claims fewer chunks, and the caller waits only for chunks
 // already claimed, never for a helper that has not woken. An idle helper
-// polls for the next job for 20 µs, then parks; the caller polls for its
-// helpers' last chunks the same way. Short polls matter on a shared
-// machine: a polling helper takes CPU time from the caller's serial work.
+// polls for the next job, then parks; the caller polls for its helpers'
+// last chunks the same way. The poll adapts (see poller in pool.go): 500
+// µs while the process has its cores, since a helper woken from parking
+// misses the start of most of a training step's short jobs; 20 µs for a
+// second after a poller finds it was descheduled, since on a shared
+// machine a polling helper takes CPU time from the caller's serial work
+// and from the other processes.
 // Jobs are copied into the pool, not allocated, so no kernel allocates
 // after the pool's packing buffers exist (tests use
 // testing.AllocsPerRun). A call that finds the pool busy (another
