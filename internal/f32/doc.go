@@ -77,7 +77,8 @@
 // # Other kernels
 //
 // Im2col and Col2im split rows and planes among workers; with stride 1
-// they use AVX-512 strided copies, and Col2im of planes at most 16 wide
+// Im2col copies a row's blocks for every image in one AVX-512 call
+// (copyBlocks), and Col2im of planes at most 16 wide
 // sums each output row in a register in the order of Col2imRef. MaxPool
 // with 2×2 blocks is branch-free AVX-512 (compare and masked blend, the
 // first maximum kept on ties as in MaxPoolRef). The element-wise kernels
@@ -88,4 +89,8 @@
 // order that SumRowsRef states and follows. ReLU and ReLUBackward are
 // branch-free (max with zero then +0, so −0 becomes +0 and NaN stays NaN;
 // a compare mask and a zeroing masked load) and match their Ref twins.
+// SGDUpdate and MomentumUpdate (the optimiser's step) and the batch
+// normalisation kernels (batchnorm.go) follow the same rules: no fused
+// multiply-add, the Ref's operation order, float64 sums in a stated lane
+// order.
 package f32
