@@ -1,13 +1,18 @@
 // Package train trains nn.Networks with stochastic gradient descent on
 // mini-batches, as network3.py: mean log-likelihood cost, L2 regularisation
 // of the weights scaled by the number of mini-batches, and, beyond the book,
-// momentum, learning-rate schedules and early stopping.
+// momentum, learning-rate schedules, early stopping, data augmentation and
+// stochastic weight averaging (average.go).
 //
 // Run is the whole loop: every epoch it trains on the training set in an
 // order drawn from the seed, then measures validation and test accuracy, and
 // it reports the test accuracy at the epoch of best validation accuracy
 // (ties go to the later epoch), as network3 does. OnBatch and OnEpoch hooks
 // let a progress bar, a metrics file or the web page watch.
+//
+// A step updates each layer's weights as soon as Backward has that layer's
+// gradients (nn.Network.BackwardUpdate), which reads them while they are in
+// cache and gives the same weights as one update after the whole Backward.
 //
 // Invariants: a training step (Trainer.Step) does not allocate; the same seed
 // gives the same example order, the same dropout masks and the same weights,
