@@ -1,22 +1,11 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "vec_amd64.h"
 
 // Batch normalisation kernels (batchnorm.go). The float32 ones round every
 // operation as Go does (no FMA); the float64 sums convert each float to a
 // double first, so products of two floats are exact.
-
-// BNSETUP16: CX = n/16 full chunks, K1 = mask of the n%16 tail.
-#define BNSETUP16 \
-	MOVQ n+0(FP), DX \
-	MOVQ DX, CX \
-	ANDQ $15, CX \
-	MOVL $1, AX \
-	SHLL CX, AX \
-	DECL AX \
-	KMOVW AX, K1 \
-	MOVQ DX, CX \
-	SHRQ $4, CX
 
 // func bnSumBlocksAVX512(n int, a, b *float32, p, q *[32]float64)
 // n is a multiple of 32; for j ≡ l mod 32, p[l] += a[j] and
@@ -153,7 +142,7 @@ tail:
 
 // func bnNormalizeAVX512(n int, x *float32, mean, istd, gamma, beta float32, xhat, y *float32)
 TEXT ·bnNormalizeAVX512(SB), NOSPLIT, $0-48
-	BNSETUP16
+	VECSETUP
 	MOVQ x+8(FP), SI
 	VBROADCASTSS mean+16(FP), Z2
 	VBROADCASTSS istd+20(FP), Z3
@@ -184,7 +173,7 @@ tail:
 // func bnNormalizeRowAVX512(n int, x, mean, istd, gamma, beta, xhat, y *float32)
 // As bnNormalizeAVX512 with element j's own mean[j], istd[j], gamma[j], beta[j].
 TEXT ·bnNormalizeRowAVX512(SB), NOSPLIT, $0-64
-	BNSETUP16
+	VECSETUP
 	MOVQ x+8(FP), SI
 	MOVQ mean+16(FP), R8
 	MOVQ istd+24(FP), R9
@@ -229,7 +218,7 @@ tail:
 
 // func bnInputGradAVX512(n int, gy, xhat *float32, k, mg, mgx float32, gx *float32)
 TEXT ·bnInputGradAVX512(SB), NOSPLIT, $0-48
-	BNSETUP16
+	VECSETUP
 	MOVQ gy+8(FP), SI
 	MOVQ xhat+16(FP), BX
 	VBROADCASTSS k+24(FP), Z2
@@ -259,7 +248,7 @@ tail:
 // func bnInputGradRowAVX512(n int, gy, xhat, k, mg, mgx, gx *float32)
 // As bnInputGradAVX512 with element j's own k[j], mg[j], mgx[j].
 TEXT ·bnInputGradRowAVX512(SB), NOSPLIT, $0-56
-	BNSETUP16
+	VECSETUP
 	MOVQ gy+8(FP), SI
 	MOVQ xhat+16(FP), BX
 	MOVQ k+24(FP), R8

@@ -1,18 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
-
-// VECSETUP: CX = n/16 full chunks, K1 = mask of the n%16 tail.
-#define VECSETUP \
-	MOVQ n+0(FP), DX \
-	MOVQ DX, CX \
-	ANDQ $15, CX \
-	MOVL $1, AX \
-	SHLL CX, AX \
-	DECL AX \
-	KMOVW AX, K1 \
-	MOVQ DX, CX \
-	SHRQ $4, CX
+#include "vec_amd64.h"
 
 // func axpyAVX512(n int, a float32, x, y *float32)
 // y[i] = y[i] + a·x[i], the product rounded first (as Go computes it).

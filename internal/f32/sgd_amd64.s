@@ -1,18 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
-
-// SGDSETUP: CX = n/16 full chunks, K1 = mask of the n%16 tail.
-#define SGDSETUP \
-	MOVQ n+0(FP), DX \
-	MOVQ DX, CX \
-	ANDQ $15, CX \
-	MOVL $1, AX \
-	SHLL CX, AX \
-	DECL AX \
-	KMOVW AX, K1 \
-	MOVQ DX, CX \
-	SHRQ $4, CX
+#include "vec_amd64.h"
 
 // SGDSTEP: Z0 = w - lr·(g + decay·w), rounding each step as Go does.
 #define SGDSTEP \
@@ -23,7 +12,7 @@
 
 // func sgdUpdateAVX512(n int, w, grad *float32, lr, decay float32)
 TEXT ·sgdUpdateAVX512(SB), NOSPLIT, $0-32
-	SGDSETUP
+	VECSETUP
 	MOVQ w+8(FP), DI
 	MOVQ grad+16(FP), SI
 	VBROADCASTSS lr+24(FP), Z2
@@ -66,7 +55,7 @@ tail:
 
 // func momentumUpdateAVX512(n int, w, grad, v *float32, lr, decay, mu float32, nesterov bool)
 TEXT ·momentumUpdateAVX512(SB), NOSPLIT, $0-45
-	SGDSETUP
+	VECSETUP
 	MOVQ w+8(FP), DI
 	MOVQ grad+16(FP), SI
 	MOVQ v+24(FP), R8
