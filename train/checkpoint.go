@@ -22,8 +22,8 @@ type Checkpoint struct {
 	// Best holds the parameters of the best epoch so far, in
 	// Network.Params order (KeepBest runs only).
 	Best [][]float32
-	// Average is the running weight average (Config.Average), if any.
-	Average *averager
+	// average is the running weight average (Config.Average), if any.
+	average *averager
 }
 
 // Metadata keys and tensor name prefixes of a checkpoint file, beside a
@@ -68,7 +68,7 @@ func WriteCheckpoint(path string, net *nn.Network, opt *SGD, ck *Checkpoint, inf
 			f.Tensors = append(f.Tensors, model.Tensor{Name: ckptBest + p.Name, Shape: p.Value.Shape, Data: ck.Best[i]})
 		}
 	}
-	ck.Average.save(net.Params(), f.Metadata, func(name string, p *nn.Param, data []float32) {
+	ck.average.save(net.Params(), f.Metadata, func(name string, p *nn.Param, data []float32) {
 		f.Tensors = append(f.Tensors, model.Tensor{Name: name, Shape: p.Value.Shape, Data: data})
 	})
 	return model.WriteFileAtomic(path, f)

@@ -113,7 +113,7 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 			return nil, err
 		}
 	}
-	ck.Average = avg
+	ck.average = avg
 	for e := ck.Next; e < cfg.Epochs; e++ {
 		if last := lastImprovement(res.Epochs); cfg.Patience > 0 && last >= 0 && e-1-last >= cfg.Patience {
 			break
