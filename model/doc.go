@@ -86,7 +86,9 @@
 //
 // The input is what deepnet's network takes: float32 [N][C][H][W]. The other
 // layers map to torch.nn.LPPool2d(2, P) (l2pool), AvgPool2d (avgpool),
-// Dropout(p) (dropout, inverted in both), Conv2d(..., stride=S) (conv with
+// Dropout(p) (dropout:P, inverted in both; for dropout:P:network3, which
+// multiplies by 1-P at inference, follow it with a multiplication by 1-P in
+// eval mode, or scale the next Linear's weight by 1-P), Conv2d(..., stride=S) (conv with
 // /S), BatchNorm2d or BatchNorm1d (batchnorm; pass strict=False to
 // load_state_dict, as the file has no num_batches_tracked). A file that
 // PyTorch writes back (safetensors.torch.save_file) loads in deepnet if its

@@ -17,7 +17,15 @@ var testInfo = Info{Preset: "relu", Eta: 0.03, Lambda: 0.1, BatchSize: 10, Epoch
 	Extra: map[string]string{"version": "test"}}
 
 func TestSaveLoadRoundTrip(t *testing.T) {
-	net := testNet(t, testSpec, 3)
+	for _, spec := range []string{testSpec, "conv:3x5x5 maxpool:2 relu dropout:0.5:network3 fc:10:relu dropout:0.3 softmax:10"} {
+		t.Run(spec, func(t *testing.T) { checkRoundTrip(t, spec) })
+	}
+}
+
+// checkRoundTrip saves and loads a network of spec and checks that the
+// configuration, weights, predictions and bytes survive.
+func checkRoundTrip(t *testing.T, spec string) {
+	net := testNet(t, spec, 3)
 	net.Init = nn.He
 	raw := saveBytes(t, net, testInfo)
 	got, info, err := loadBytes(t, raw)

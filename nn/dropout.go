@@ -5,12 +5,21 @@ import (
 	"math/rand/v2"
 )
 
-// DropoutLayer zeroes each input with probability P during training and
-// scales the kept ones by 1/(1-P) ("inverted" dropout); at inference it is
-// the identity. In expectation this equals network3, which drops without
-// scaling in training and scales the next layer's weights by (1-P) at
-// inference. The mask comes from the layer's own seeded generator, so a seed
-// fixes every mask of a run.
+// DropoutLayer zeroes each input with probability P during training. By
+// default it scales the kept ones by 1/(1-P) ("inverted" dropout) and is the
+// identity at inference. With the spec's Network3 it is network3.py's
+// dropout: kept values pass unscaled in training, and inference multiplies
+// every value by 1-P (network3 scales the next layer's weights, not its bias,
+// by 1-P: the same function).
+//
+// Both modes compute the same function of their weights in expectation, but
+// not the same SGD: with inverted dropout the next layer's weights V stand
+// for network3's (1-P)·W, and a step of rate η on V is a step of rate
+// η/(1-P)² on W. At P = 0.5 that is 4× the book's rate, which is why the
+// book's dropout preset uses the network3 mode.
+//
+// The mask comes from the layer's own seeded generator, so a seed fixes
+// every mask of a run; both modes draw the same masks.
 type DropoutLayer struct {
 	spec     LayerSpec
 	shape    Shape
@@ -18,7 +27,7 @@ type DropoutLayer struct {
 	// Source is the generator of the masks; its state is part of a
 	// checkpoint.
 	Source *rand.PCG
-	mask   []float32 // 0 or 1/(1-P) per value of the last training batch
+	mask   []float32 // 0 or the kept scale per value of the last training batch
 	y, gx  []float32
 	n      int
 	train  bool
@@ -42,21 +51,36 @@ func (l *DropoutLayer) OutShape() Shape { return l.shape }
 // Params returns nil.
 func (l *DropoutLayer) Params() []*Param { return nil }
 
-// Forward masks x in training and returns x itself at inference.
+// Forward masks x in training. At inference it returns x itself, or x·(1-P)
+// in the network3 mode.
 func (l *DropoutLayer) Forward(x []float32, n int, train bool) []float32 {
 	checkBatch("dropout", n, l.maxBatch)
 	l.n, l.train = n, train
-	if !train || l.spec.P == 0 {
-		return x[:n*l.shape.Size()]
+	size := n * l.shape.Size()
+	if l.spec.P == 0 {
+		return x[:size]
 	}
 	keep := 1 - l.spec.P
+	if !train {
+		if !l.spec.Network3 {
+			return x[:size]
+		}
+		y, k := l.y[:size], float32(keep)
+		for i, v := range x[:size] {
+			y[i] = v * k
+		}
+		return y
+	}
 	scale := float32(1 / keep)
+	if l.spec.Network3 {
+		scale = 1
+	}
 	// Keep a value when a uniform 32-bit number is below keep·2³²; one
 	// 64-bit draw decides two values (low half first). The mask is made
 	// without a branch, which random bits would mispredict half the time.
 	threshold := uint64(keep * (1 << 32))
 	sb := math.Float32bits(scale)
-	y, mask := l.y[:n*l.shape.Size()], l.mask[:n*l.shape.Size()]
+	y, mask := l.y[:size], l.mask[:size]
 	x = x[:len(y)]
 	i := 0
 	for ; i+1 < len(y); i += 2 {
@@ -79,13 +103,22 @@ func keepMask(v, threshold uint64, sb uint32) float32 {
 	return math.Float32frombits(-lt & sb)
 }
 
-// Backward applies the same mask to the gradient.
+// Backward applies the forward pass's mask to the gradient, or after an
+// inference pass the derivative of inference: 1, or 1-P in the network3
+// mode.
 func (l *DropoutLayer) Backward(gy []float32) []float32 {
 	size := l.n * l.shape.Size()
-	if !l.train || l.spec.P == 0 {
+	if l.spec.P == 0 || (!l.train && !l.spec.Network3) {
 		return gy[:size]
 	}
 	gx := l.gx[:size]
+	if !l.train {
+		k := float32(1 - l.spec.P)
+		for i, g := range gy[:size] {
+			gx[i] = g * k
+		}
+		return gx
+	}
 	for i, m := range l.mask[:size] {
 		gx[i] = gy[i] * m
 	}

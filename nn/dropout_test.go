@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -41,4 +42,61 @@ func TestDropoutKeepsOneMinusP(t *testing.T) {
 			t.Errorf("inference does not pass the input through")
 		}
 	}
+}
+
+// TestDropoutNetwork3 checks network3's mode against the inverted one: the
+// same seed keeps the same values, unscaled in training; inference and its
+// gradient multiply by 1-P; and the spec's text form keeps the mode.
+func TestDropoutNetwork3(t *testing.T) {
+	const p, n = 0.25, 4
+	in := Shape{C: 37, H: 1, W: 1, Flat: true}
+	inv := NewDropout(LayerSpec{Kind: Dropout, P: p}, in, n, 7, 8)
+	n3 := NewDropout(LayerSpec{Kind: Dropout, P: p, Network3: true}, in, n, 7, 8)
+	x := make([]float32, in.Size()*n)
+	for i := range x {
+		x[i] = float32(i%11) - 5.5
+	}
+	yi := append([]float32(nil), inv.Forward(x, n, true)...)
+	y3 := append([]float32(nil), n3.Forward(x, n, true)...)
+	for i := range x {
+		want := float32(0)
+		if yi[i] != 0 {
+			want = x[i]
+		}
+		if y3[i] != want {
+			t.Fatalf("training value %d: got %v, want %v (inverted gave %v)", i, y3[i], want, yi[i])
+		}
+	}
+	if g := n3.Backward(x); !equal(g, y3) {
+		t.Errorf("training gradient does not use the forward mask")
+	}
+	z := n3.Forward(x, n, false)
+	g := n3.Backward(x)
+	for i := range x {
+		if want := x[i] * (1 - p); z[i] != want || g[i] != want {
+			t.Fatalf("inference value %d: got %v and gradient %v, want %v", i, z[i], g[i], want)
+		}
+	}
+	spec, err := ParseSpec("dropout:0.5:network3 fc:10:relu dropout:0.5 softmax:10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !spec[0].Network3 || spec[3].Network3 || spec.String() != "dropout:0.5:network3 fc:10 relu dropout:0.5 softmax:10" {
+		t.Errorf("spec round trip: %+v → %q", spec, spec.String())
+	}
+	if _, err := ParseSpec("dropout:0.5:book softmax:10"); err == nil || !strings.Contains(err.Error(), "network3") {
+		t.Errorf("unknown mode: error %v", err)
+	}
+}
+
+func equal(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

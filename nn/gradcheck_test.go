@@ -104,9 +104,16 @@ func TestGradientSoftmax(t *testing.T) {
 }
 
 // TestGradientNetwork checks the whole network, cost included: the fused
-// softmax-log-likelihood gradient through every kind of layer.
+// softmax-log-likelihood gradient through every kind of layer, with dropout
+// in both modes.
 func TestGradientNetwork(t *testing.T) {
-	spec, err := ParseSpec("conv:3x3x3 maxpool:2 tanh conv:4x2x2/1 l2pool:2 fc:7:sigmoid dropout:0.3 fc:6:relu softmax:4")
+	for _, mode := range []string{"", ":network3"} {
+		t.Run("dropout"+mode, func(t *testing.T) { checkNetworkGradient(t, mode) })
+	}
+}
+
+func checkNetworkGradient(t *testing.T, dropoutMode string) {
+	spec, err := ParseSpec("conv:3x3x3 maxpool:2 tanh conv:4x2x2/1 l2pool:2 fc:7:sigmoid dropout:0.3" + dropoutMode + " fc:6:relu softmax:4")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,10 @@ type LayerSpec struct {
 	Stride int
 	// P is the dropout probability.
 	P float64
+	// Network3 selects network3.py's dropout: kept values are not scaled in
+	// training, and every value is multiplied by 1-P at inference. Without
+	// it dropout is "inverted" (kept values scaled by 1/(1-P) in training).
+	Network3 bool
 }
 
 // Spec is a network architecture: its layers in order. The text form is the
@@ -47,7 +51,8 @@ type LayerSpec struct {
 //	avgpool:P[xQ]              average pooling
 //	fc:UNITS[:ACT]             fully connected, optionally followed by ACT
 //	softmax:CLASSES            fully connected (zero init) + softmax output
-//	dropout:P                  drop each input with probability P in training
+//	dropout:P[:network3]       drop each input with probability P in training;
+//	                           inverted, or network3.py's scaling at inference
 //	batchnorm                  batch normalisation per feature map or unit
 //	sigmoid | tanh | relu      activations
 //
@@ -78,7 +83,7 @@ func ParseSpec(text string) (Spec, error) {
 	return s, nil
 }
 
-const specHelp = "valid layers: conv:MAPSxKHxKW[/STRIDE], maxpool:P[xQ], l2pool:P[xQ], avgpool:P[xQ], fc:UNITS[:ACT], softmax:CLASSES, dropout:P, batchnorm, sigmoid, tanh, relu"
+const specHelp = "valid layers: conv:MAPSxKHxKW[/STRIDE], maxpool:P[xQ], l2pool:P[xQ], avgpool:P[xQ], fc:UNITS[:ACT], softmax:CLASSES, dropout:P[:network3], batchnorm, sigmoid, tanh, relu"
 
 // Validate checks the sizes of every layer and that the spec ends with its
 // only softmax layer.
@@ -162,11 +167,15 @@ func parseLayer(f string) ([]LayerSpec, error) {
 		}
 		return out, nil
 	case Dropout:
-		p, err := strconv.ParseFloat(arg, 64)
-		if err != nil || !(p >= 0 && p < 1) {
-			return nil, fmt.Errorf("dropout probability %q not a number in [0, 1)", arg)
+		prob, mode, hasMode := strings.Cut(arg, ":")
+		if hasMode && mode != "network3" {
+			return nil, fmt.Errorf("dropout mode %q unknown; the only mode is network3", mode)
 		}
-		return []LayerSpec{{Kind: Dropout, P: p}}, nil
+		p, err := strconv.ParseFloat(prob, 64)
+		if err != nil || !(p >= 0 && p < 1) {
+			return nil, fmt.Errorf("dropout probability %q not a number in [0, 1)", prob)
+		}
+		return []LayerSpec{{Kind: Dropout, P: p, Network3: hasMode}}, nil
 	}
 	return nil, fmt.Errorf("unknown layer kind %q", kind)
 }
@@ -209,7 +218,11 @@ func (l LayerSpec) String() string {
 	case FC, Softmax:
 		return fmt.Sprintf("%s:%d", l.Kind, l.N)
 	case Dropout:
-		return fmt.Sprintf("dropout:%s", strconv.FormatFloat(l.P, 'g', -1, 64))
+		s := "dropout:" + strconv.FormatFloat(l.P, 'g', -1, 64)
+		if l.Network3 {
+			s += ":network3"
+		}
+		return s
 	}
 	return string(l.Kind)
 }
