@@ -15,6 +15,9 @@ type Augment struct {
 	// MaxRotate bounds the rotation, in degrees: the angle is uniform in
 	// [-MaxRotate, MaxRotate].
 	MaxRotate float64
+	// MaxScale bounds the zoom about the image's centre: the factor is
+	// uniform in [1-MaxScale, 1+MaxScale].
+	MaxScale float64
 	// ElasticAlpha and ElasticSigma configure the elastic distortion (see
 	// Elastic); ElasticAlpha 0 turns it off.
 	ElasticAlpha, ElasticSigma float64
@@ -22,7 +25,7 @@ type Augment struct {
 
 // Enabled reports whether a distorts anything.
 func (a Augment) Enabled() bool {
-	return a.MaxShift > 0 || a.MaxRotate > 0 || a.ElasticAlpha != 0
+	return a.MaxShift > 0 || a.MaxRotate > 0 || a.MaxScale > 0 || a.ElasticAlpha != 0
 }
 
 // Validate reports whether the parameters are usable.
@@ -32,6 +35,8 @@ func (a Augment) Validate() error {
 		return fmt.Errorf("data: augment: negative shift %d", a.MaxShift)
 	case !(a.MaxRotate >= 0 && a.MaxRotate <= 180):
 		return fmt.Errorf("data: augment: rotation %v degrees, want 0 to 180", a.MaxRotate)
+	case !(a.MaxScale >= 0 && a.MaxScale < 1):
+		return fmt.Errorf("data: augment: scale ±%v, want 0 ≤ scale < 1", a.MaxScale)
 	case math.IsNaN(a.ElasticAlpha) || math.IsInf(a.ElasticAlpha, 0) || a.ElasticAlpha < 0:
 		return fmt.Errorf("data: augment: elastic alpha %v, want ≥ 0", a.ElasticAlpha)
 	case !(a.ElasticSigma >= 0) || math.IsInf(a.ElasticSigma, 0):
@@ -66,10 +71,10 @@ func NewAugmenter(a Augment, rows, cols int) *Augmenter {
 }
 
 // Apply writes into dst a random distortion of src: the elastic distortion
-// first, then the rotation about the centre and the shift together in one
-// bilinear pass. Numbers are drawn from rng in that order (elastic fields,
-// angle, dy, dx), only for the distortions that are on, so the same rng state
-// gives the same image. dst and src must not overlap.
+// first, then the rotation and zoom about the centre and the shift together
+// in one bilinear pass. Numbers are drawn from rng in that order (elastic
+// fields, angle, scale, dy, dx), only for the distortions that are on, so the
+// same rng state gives the same image. dst and src must not overlap.
 func (g *Augmenter) Apply(dst, src []uint8, rng *rand.Rand) {
 	rows, cols := g.rows, g.cols
 	checkImage("Augmenter.Apply", dst, src, rows, cols)
@@ -82,13 +87,17 @@ func (g *Augmenter) Apply(dst, src []uint8, rng *rand.Rand) {
 	if g.a.MaxRotate > 0 {
 		angle = (2*rng.Float64() - 1) * g.a.MaxRotate * math.Pi / 180
 	}
+	scale := 1.0
+	if g.a.MaxScale > 0 {
+		scale = 1 + (2*rng.Float64()-1)*g.a.MaxScale
+	}
 	dy, dx := 0, 0
 	if m := g.a.MaxShift; m > 0 {
 		dy, dx = rng.IntN(2*m+1)-m, rng.IntN(2*m+1)-m
 	}
 	switch {
-	case angle != 0:
-		affine(dst, img, rows, cols, angle, float64(dy), float64(dx))
+	case angle != 0 || scale != 1:
+		affine(dst, img, rows, cols, angle, scale, float64(dy), float64(dx))
 	case dy != 0 || dx != 0:
 		Shift(dst, img, rows, cols, dy, dx)
 	default:

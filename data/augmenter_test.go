@@ -8,13 +8,13 @@ import (
 )
 
 func TestAugmentValidate(t *testing.T) {
-	for _, a := range []Augment{{MaxShift: -1}, {MaxRotate: -1}, {MaxRotate: 200},
+	for _, a := range []Augment{{MaxShift: -1}, {MaxRotate: -1}, {MaxRotate: 200}, {MaxScale: -0.1}, {MaxScale: 1},
 		{ElasticAlpha: -1, ElasticSigma: 4}, {ElasticAlpha: 34}, {ElasticAlpha: 1, ElasticSigma: -1}} {
 		if a.Validate() == nil {
 			t.Errorf("%+v validates", a)
 		}
 	}
-	if (Augment{}).Enabled() || !(Augment{MaxShift: 1}).Enabled() {
+	if (Augment{}).Enabled() || !(Augment{MaxShift: 1}).Enabled() || !(Augment{MaxScale: 0.1}).Enabled() {
 		t.Error("Enabled is wrong")
 	}
 	defer func() {
@@ -61,7 +61,7 @@ func TestAugmenter(t *testing.T) {
 		t.Errorf("saw %d of the 25 shifts", len(seen))
 	}
 	// Everything on: deterministic per seed, and no allocation.
-	all := NewAugmenter(Augment{MaxShift: 2, MaxRotate: 15, ElasticAlpha: 34, ElasticSigma: 4}, 28, 28)
+	all := NewAugmenter(Augment{MaxShift: 2, MaxRotate: 15, MaxScale: 0.1, ElasticAlpha: 34, ElasticSigma: 4}, 28, 28)
 	a, b := make([]uint8, len(src)), make([]uint8, len(src))
 	all.Apply(a, src, rand.New(rand.NewPCG(7, 7)))
 	all.Apply(b, src, rand.New(rand.NewPCG(7, 7)))
@@ -81,6 +81,52 @@ func TestAugmenter(t *testing.T) {
 		if batch[i] != want[i] {
 			t.Fatalf("Batch differs from Set.Batch at %d", i)
 		}
+	}
+}
+
+// TestZoom checks the zoom about the centre: at scale 2 the pixel one row
+// and two columns from the centre of a 9×9 image moves to two rows and four
+// columns from it; at scale 0.5 it comes back; and Apply's random scale
+// stays within its bounds (the ink's extent grows or shrinks by at most
+// MaxScale).
+func TestZoom(t *testing.T) {
+	src, dst, back := make([]uint8, 81), make([]uint8, 81), make([]uint8, 81)
+	src[5*9+6] = 200
+	affine(dst, src, 9, 9, 0, 2, 0, 0)
+	if dst[6*9+8] != 200 {
+		t.Errorf("scale 2: pixel (6,8) is %d, want 200", dst[6*9+8])
+	}
+	affine(back, dst, 9, 9, 0, 0.5, 0, 0)
+	if back[5*9+6] != 200 {
+		t.Errorf("scale 2 then 0.5: pixel (5,6) is %d, want 200", back[5*9+6])
+	}
+	// A bar over rows 10 to 17 and columns 4 to 23 of a 28×28 image (centre
+	// 13.5): its width 20 along the middle rows becomes at most 20·1.25 and
+	// at least 20·0.75 pixels, and both bigger and smaller ones occur.
+	bar := make([]uint8, 784)
+	for r := 10; r < 18; r++ {
+		for c := 4; c < 24; c++ {
+			bar[r*28+c] = 255
+		}
+	}
+	g := NewAugmenter(Augment{MaxScale: 0.25}, 28, 28)
+	img := make([]uint8, 784)
+	rng := rand.New(rand.NewPCG(3, 4))
+	wider, narrower := false, false
+	for range 100 {
+		g.Apply(img, bar, rng)
+		w := 0.0
+		for c := range 28 {
+			w += float64(img[13*28+c]) + float64(img[14*28+c])
+		}
+		w /= 2 * 255
+		if w < 20*0.75-0.6 || w > 20*1.25+0.6 {
+			t.Fatalf("zoomed bar is %.2f pixels wide, want 15 to 25", w)
+		}
+		wider, narrower = wider || w > 21, narrower || w < 19
+	}
+	if !wider || !narrower {
+		t.Errorf("100 zooms: wider %v, narrower %v", wider, narrower)
 	}
 }
 

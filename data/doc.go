@@ -50,7 +50,7 @@
 // that write into a caller's dst without allocating; all randomness comes from
 // a caller's *rand.Rand, so a seed fixes the result. Expand builds network3's
 // expanded training set (each image and its four one-pixel shifts, shuffled
-// by seed). Augment and Augmenter apply a random shift, rotation and elastic
+// by seed). Augment and Augmenter apply a random shift, rotation, zoom and elastic
 // distortion per image per epoch.
 //
 // Package data imports no other deepnet package.

@@ -39,13 +39,13 @@ func toUint8(v float64) uint8 {
 // src must not overlap. Rotate does not allocate.
 func Rotate(dst, src []uint8, rows, cols int, radians float64) {
 	checkImage("Rotate", dst, src, rows, cols)
-	affine(dst, src, rows, cols, radians, 0, 0)
+	affine(dst, src, rows, cols, radians, 1, 0, 0)
 }
 
-// affine writes into dst the image src rotated by radians about its centre
-// (as Rotate) and then moved dy pixels down and dx pixels right, in one
-// bilinear pass.
-func affine(dst, src []uint8, rows, cols int, radians, dy, dx float64) {
+// affine writes into dst the image src rotated by radians and scaled by
+// scale (> 0) about its centre, then moved dy pixels down and dx pixels
+// right, in one bilinear pass.
+func affine(dst, src []uint8, rows, cols int, radians, scale, dy, dx float64) {
 	sin, cos := math.Sincos(radians)
 	// Snap exact quarter turns so that they move pixels without blurring.
 	if math.Abs(sin) < 1e-12 {
@@ -54,6 +54,8 @@ func affine(dst, src []uint8, rows, cols int, radians, dy, dx float64) {
 	if math.Abs(cos) < 1e-12 {
 		cos = 0
 	}
+	// Inverse zoom: a destination offset comes from offset/scale in src.
+	sin, cos = sin/scale, cos/scale
 	cy, cx := float64(rows-1)/2, float64(cols-1)/2
 	for r := range rows {
 		// Offset from the centre of the destination pixel before the shift.

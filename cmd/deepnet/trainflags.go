@@ -32,6 +32,7 @@ type trainFlags struct {
 	metrics, plot, out   string
 	shift, workers       int
 	rotate               float64
+	scale                float64
 	elastic              string
 }
 
@@ -59,6 +60,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.StringVar(&f.out, "out", "", "save the trained network (weights of the best validation epoch) to this model file")
 	fs.IntVar(&f.shift, "shift", -1, "augment: shift each training image by up to N pixels, afresh each epoch")
 	fs.Float64Var(&f.rotate, "rotate", -1, "augment: rotate each training image by up to this many degrees")
+	fs.Float64Var(&f.scale, "scale", -1, "augment: zoom each training image by a factor in [1-S, 1+S]")
 	fs.StringVar(&f.elastic, "elastic", "", "augment: elastic distortion ALPHA:SIGMA (Simard et al. use 34:4), or off")
 	return f
 }
@@ -112,6 +114,9 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	}
 	if f.rotate >= 0 {
 		p.Augment.MaxRotate = f.rotate
+	}
+	if f.scale >= 0 {
+		p.Augment.MaxScale = f.scale
 	}
 	if f.elastic == "off" {
 		p.Augment.ElasticAlpha, p.Augment.ElasticSigma = 0, 0
