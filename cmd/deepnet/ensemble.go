@@ -20,7 +20,7 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	f := newTrainFlags("ensemble")
 	members := f.fs.Int("members", 5, "number of networks to train (seeds --seed, --seed+1, ...)")
 	method := f.fs.String("method", "vote", "how members combine: vote (plurality, ties by summed probability) or average")
-	saveDir := f.fs.String("save", "", "save each trained member into this directory as member-SEED.safetensors")
+	saveDir := f.fs.String("save", "", "save each trained member into this directory as member-SEED.safetensors; members found there are loaded, not trained again")
 	f.fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: deepnet ensemble [flags] [MODEL.safetensors ...]\n\nWith model files, evaluates them; otherwise trains --members networks.")
 		f.fs.PrintDefaults()
@@ -69,6 +69,18 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		for i := 0; i < *members; i++ {
 			seed := f.seed + uint64(i)
 			netCfg.Seed, cfg.Seed = seed, seed
+			if *saveDir != "" {
+				path := filepath.Join(*saveDir, fmt.Sprintf("member-%d.safetensors", seed))
+				net, err := loadMember(path, netCfg.Spec)
+				if err != nil {
+					return err
+				}
+				if net != nil {
+					fmt.Fprintf(stdout, "member %d (seed %d): %s, saved before\n", i+1, seed, path)
+					nets = append(nets, net)
+					continue
+				}
+			}
 			net, err := nn.New(netCfg)
 			if err != nil {
 				return err
@@ -106,4 +118,20 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	fmt.Fprintf(stdout, "ensemble of %d (%s): validation %.2f%%  test accuracy %.2f%%\n", len(nets), m, 100*val.Ensemble, 100*test.Ensemble)
 	return nil
+}
+
+// loadMember loads the member saved at path, or returns nil when there is
+// none. A saved member of another architecture is an error, not a member.
+func loadMember(path string, spec nn.Spec) (*nn.Network, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	net, _, err := model.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if net.Spec.String() != spec.String() {
+		return nil, fmt.Errorf("%s holds the network %q, not %q", path, net.Spec, spec)
+	}
+	return net, nil
 }

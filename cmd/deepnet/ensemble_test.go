@@ -1,0 +1,59 @@
+package main
+
+import (
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/deepnet-go/deepnet/model"
+)
+
+// TestEnsembleSaveAndResume trains a two-member ensemble with --save, checks
+// that member 2 equals `deepnet train --seed 8` (so members can be trained
+// one by one, with checkpoints), and that running the command again loads
+// the saved members instead of training them and votes the same.
+func TestEnsembleSaveAndResume(t *testing.T) {
+	dir := mnistDir(t)
+	save := filepath.Join(t.TempDir(), "members")
+	flags := []string{"--net", "conv:4x5x5 maxpool:2 relu dropout:0.2:network3 fc:20:relu softmax:10", "--epochs", "1",
+		"--train-limit", "1000", "--eta", "0.1", "--seed", "7", "--data", dir}
+	args := append([]string{"ensemble", "--members", "2", "--save", save}, flags...)
+	code, out1, errOut := deepnet(t, args...)
+	if code != 0 || strings.Contains(out1, "saved before") {
+		t.Fatalf("exit %d\n%s\n%s", code, out1, errOut)
+	}
+	single := filepath.Join(t.TempDir(), "seed8.safetensors")
+	trainArgs := append([]string{"train", "--out", single}, flags...)
+	trainArgs[len(trainArgs)-3] = "8" // --seed 8
+	if code, out, errOut := deepnet(t, trainArgs...); code != 0 {
+		t.Fatalf("train: exit %d\n%s\n%s", code, out, errOut)
+	}
+	a, _, err := model.Load(single)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := model.Load(filepath.Join(save, "member-8.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range a.Params() {
+		if !reflect.DeepEqual(p.Value.Data, b.Params()[i].Value.Data) {
+			t.Fatalf("member 2 differs from train --seed 8 in %s", p.Name)
+		}
+	}
+	code, out2, errOut := deepnet(t, args...)
+	if code != 0 || strings.Count(out2, "saved before") != 2 {
+		t.Fatalf("second run: exit %d\n%s\n%s", code, out2, errOut)
+	}
+	final := regexp.MustCompile(`ensemble of 2 .*`)
+	if f1, f2 := final.FindString(out1), final.FindString(out2); f1 == "" || f1 != f2 {
+		t.Errorf("ensemble lines differ: %q and %q", f1, f2)
+	}
+	// A saved member of another network is an error.
+	other := append([]string{"ensemble", "--members", "2", "--save", save, "--net", "fc:20:relu softmax:10"}, flags[2:]...)
+	if code, _, errOut := deepnet(t, other...); code != 1 || !strings.Contains(errOut, "holds the network") {
+		t.Errorf("another network: exit %d, stderr %q", code, errOut)
+	}
+}
