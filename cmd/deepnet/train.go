@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 
@@ -77,7 +78,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "network  %s\n", netCfg.Spec)
 	fmt.Fprintf(stdout, "training %d images (validation %d, test %d), %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
 		d.Train.N, d.Validation.N, d.Test.N, cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, f.seed)
-	if p.Expect != "" && f.net == "" && *resume == "" {
+	if orig, _ := train.LookupPreset(p.Name); p.Expect != "" && reflect.DeepEqual(p, orig) && *resume == "" {
+		// Only for the preset as it is: a flag that changes it voids this.
 		fmt.Fprintf(stdout, "expect   %s\n", p.Expect)
 	}
 	if saved != nil {
