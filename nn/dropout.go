@@ -12,10 +12,10 @@ import (
 // every value by 1-P (network3 scales the next layer's weights, not its bias,
 // by 1-P: the same function).
 //
-// Both modes compute the same function of their weights in expectation, but
-// not the same SGD: with inverted dropout the next layer's weights V stand
-// for network3's (1-P)·W, and a step of rate η on V is a step of rate
-// η/(1-P)² on W. At P = 0.5 that is 4× the book's rate, which is why the
+// The two modes are the same model up to a rescaling of the next layer's
+// weights, but not the same SGD: inverted dropout's weights V stand for
+// network3's (1-P)·W, and a step of rate η on V is a step of rate η/(1-P)²
+// on W, from an initialisation 1/(1-P) times as wide. At P = 0.5 that is 4× the book's rate, which is why the
 // book's dropout preset uses the network3 mode.
 //
 // The mask comes from the layer's own seeded generator, so a seed fixes
