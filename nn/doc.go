@@ -24,11 +24,11 @@
 // layer's weights by 1-P, the same function); the book's dropout preset uses
 // it. Plain "dropout:P" is "inverted" (kept values scaled by 1/(1-P) in
 // training, nothing at inference), as PyTorch's. The design called the two
-// equivalent; they compute the same function, but not the same SGD: the
-// weights after an inverted dropout stand for (1-P)·W, so plain SGD moves W
-// at η/(1-P)², 4× the book's rate at P = 0.5, from an initialisation twice
-// as wide. With it the dropout row trained to 99.44% against the book's
-// 99.60% (docs/RESULTS.md). The default initialisation is network3's (see
+// equivalent; they are the same model up to a rescaling, but not the same
+// SGD: the weights after an inverted dropout stand for (1-P)·W, so plain SGD
+// moves W at η/(1-P)², 4× the book's rate at P = 0.5, from an initialisation
+// twice as wide. With inverted dropout the dropout row trained to 99.44%,
+// with network3's to 99.61%, against the book's 99.60% (docs/RESULTS.md). The default initialisation is network3's (see
 // Network3); the softmax layer starts at zero.
 //
 // # Layout and buffers (a change from the design, and why)
