@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -67,7 +68,7 @@ func TestDropoutNetwork3(t *testing.T) {
 			t.Fatalf("training value %d: got %v, want %v (inverted gave %v)", i, y3[i], want, yi[i])
 		}
 	}
-	if g := n3.Backward(x); !equal(g, y3) {
+	if g := n3.Backward(x); !slices.Equal(g, y3) {
 		t.Errorf("training gradient does not use the forward mask")
 	}
 	z := n3.Forward(x, n, false)
@@ -87,16 +88,4 @@ func TestDropoutNetwork3(t *testing.T) {
 	if _, err := ParseSpec("dropout:0.5:book softmax:10"); err == nil || !strings.Contains(err.Error(), "network3") {
 		t.Errorf("unknown mode: error %v", err)
 	}
-}
-
-func equal(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -8,6 +8,7 @@ package tensor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -54,17 +55,7 @@ func (t *Tensor) Clone() *Tensor {
 }
 
 // SameShape reports whether a and b have equal shapes.
-func SameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func SameShape(a, b []int) bool { return slices.Equal(a, b) }
 
 // ShapeString formats a shape as "[2 3 4]".
 func ShapeString(shape []int) string {

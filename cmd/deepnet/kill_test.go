@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,7 +137,7 @@ wait:
 	}
 	for i, ta := range fa.Tensors {
 		tb := fb.Tensors[i]
-		if ta.Name != tb.Name || !equalInts(ta.Shape, tb.Shape) || len(ta.Data) != len(tb.Data) {
+		if ta.Name != tb.Name || !slices.Equal(ta.Shape, tb.Shape) || len(ta.Data) != len(tb.Data) {
 			t.Errorf("tensor %d: %s %v after resuming, %s %v uninterrupted", i, ta.Name, ta.Shape, tb.Name, tb.Shape)
 			continue
 		}
@@ -167,16 +168,4 @@ func stderrOf(err error) []byte {
 		return ee.Stderr
 	}
 	return nil
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
