@@ -107,7 +107,7 @@ func ExampleRotate() {
 }
 
 func ExampleAugmenter() {
-	g := data.NewAugmenter(data.Augment{MaxShift: 2, MaxRotate: 10, ElasticAlpha: 34, ElasticSigma: 4}, 28, 28)
+	g := data.NewAugmenter(data.Augment{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1, ElasticAlpha: 34, ElasticSigma: 4}, 28, 28)
 	rng := rand.New(rand.NewPCG(1, 2)) // the seed fixes every distortion
 	src := make([]uint8, 28*28)
 	dst := make([]uint8, 28*28)

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -88,4 +89,26 @@ func TestDropoutNetwork3(t *testing.T) {
 	if _, err := ParseSpec("dropout:0.5:book softmax:10"); err == nil || !strings.Contains(err.Error(), "network3") {
 		t.Errorf("unknown mode: error %v", err)
 	}
+}
+
+func ExampleDropoutLayer() {
+	in := Shape{C: 8, H: 1, W: 1, Flat: true}
+	x := []float32{1, 1, 1, 1, 1, 1, 1, 1}
+	for _, text := range []string{"dropout:0.5", "dropout:0.5:network3"} {
+		spec, err := ParseSpec(text + " softmax:2")
+		if err != nil {
+			panic(err)
+		}
+		l := NewDropout(spec[0], in, 1, 1, 2) // the same seed draws the same mask
+		fmt.Println(text)
+		fmt.Println("  training: ", l.Forward(x, 1, true))
+		fmt.Println("  inference:", l.Forward(x, 1, false))
+	}
+	// Output:
+	// dropout:0.5
+	//   training:  [2 0 2 0 2 0 0 0]
+	//   inference: [1 1 1 1 1 1 1 1]
+	// dropout:0.5:network3
+	//   training:  [1 0 1 0 1 0 0 0]
+	//   inference: [0.5 0.5 0.5 0.5 0.5 0.5 0.5 0.5]
 }
