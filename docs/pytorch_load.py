@@ -30,6 +30,20 @@ def read_safetensors(path):
     return tensors, meta
 
 
+class Network3Dropout(nn.Module):
+    """deepnet's dropout:P:network3: drops without scaling in training and
+    multiplies by 1-P at inference, as network3.py."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        if self.training:
+            return x * (torch.rand_like(x) >= self.p).to(x.dtype)
+        return x * (1 - self.p)
+
+
 def build(spec, c, h, w):
     """The torch module of a deepnet spec, for inputs of c×h×w."""
     mods, flat = [], False
@@ -58,7 +72,8 @@ def build(spec, c, h, w):
         elif kind == "batchnorm":
             mods.append((name, nn.BatchNorm1d(c) if flat else nn.BatchNorm2d(c)))
         elif kind == "dropout":
-            mods.append((name, nn.Dropout(float(arg))))
+            p, _, mode = arg.partition(":")
+            mods.append((name, Network3Dropout(float(p)) if mode == "network3" else nn.Dropout(float(p))))
         else:
             mods.append((name, {"relu": nn.ReLU(), "sigmoid": nn.Sigmoid(), "tanh": nn.Tanh()}[kind]))
     return nn.Sequential(OrderedDict(mods))
