@@ -114,6 +114,23 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		}
 	}
 	ck.average = avg
+	// record evaluates rec's weights, times it from start, makes it the
+	// best if it is, and saves and reports the run's state.
+	record := func(rec Epoch, start time.Time) error {
+		rec.Validation, rec.Test = ev.Accuracy(d.Validation), ev.Accuracy(d.Test)
+		rec.Seconds = time.Since(start).Seconds()
+		res.Epochs = append(res.Epochs, rec)
+		ck.consider(rec, params, cfg.KeepBest)
+		if cfg.Checkpoint != "" {
+			if err := WriteCheckpoint(cfg.Checkpoint, net, t.opt, ck, cfg.Info); err != nil {
+				return fmt.Errorf("checkpoint: %w", err)
+			}
+		}
+		if cfg.OnEpoch != nil {
+			cfg.OnEpoch(rec)
+		}
+		return nil
+	}
 	for e := ck.Next; e < cfg.Epochs; e++ {
 		if last := lastImprovement(res.Epochs); cfg.Patience > 0 && last >= 0 && e-1-last >= cfg.Patience {
 			break
@@ -123,38 +140,18 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		if err != nil {
 			return res, err
 		}
-		rec := Epoch{Epoch: e, Cost: cost, Eta: t.eta(e),
-			Validation: ev.Accuracy(d.Validation), Test: ev.Accuracy(d.Test)}
-		rec.Seconds = time.Since(start).Seconds()
-		res.Epochs = append(res.Epochs, rec)
-		ck.consider(rec, params, cfg.KeepBest)
 		avg.add(e, params)
 		ck.Next = e + 1
-		if cfg.Checkpoint != "" {
-			if err := WriteCheckpoint(cfg.Checkpoint, net, t.opt, ck, cfg.Info); err != nil {
-				return res, fmt.Errorf("checkpoint: %w", err)
-			}
-		}
-		if cfg.OnEpoch != nil {
-			cfg.OnEpoch(rec)
+		if err := record(Epoch{Epoch: e, Cost: cost, Eta: t.eta(e)}, start); err != nil {
+			return res, err
 		}
 	}
 	if avg.pending(res) {
 		start := time.Now()
 		avg.swapIn(params)
 		t.recalibrate()
-		rec := Epoch{Epoch: cfg.Epochs, Averaged: true,
-			Validation: ev.Accuracy(d.Validation), Test: ev.Accuracy(d.Test)}
-		rec.Seconds = time.Since(start).Seconds()
-		res.Epochs = append(res.Epochs, rec)
-		ck.consider(rec, params, cfg.KeepBest)
-		if cfg.Checkpoint != "" {
-			if err := WriteCheckpoint(cfg.Checkpoint, net, t.opt, ck, cfg.Info); err != nil {
-				return res, fmt.Errorf("checkpoint: %w", err)
-			}
-		}
-		if cfg.OnEpoch != nil {
-			cfg.OnEpoch(rec)
+		if err := record(Epoch{Epoch: cfg.Epochs, Averaged: true}, start); err != nil {
+			return res, err
 		}
 	}
 	if cfg.KeepBest && ck.Best != nil {
