@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "vec_amd64.h"
 
 // ROWSETUP loads the arguments of copyBlocksAVX512/addRowsAVX512: DI dst, R8
 // dst stride (bytes), SI src, R9 src stride, CX rows, DX full 16-float
@@ -13,12 +14,7 @@
 	MOVQ ldsrc+24(FP), R9 \
 	SHLQ $2, R9 \
 	MOVQ cols+40(FP), DX \
-	MOVQ DX, CX \
-	ANDQ $15, CX \
-	MOVL $1, AX \
-	SHLL CX, AX \
-	DECL AX \
-	KMOVW AX, K1 \
+	TAILMASK \
 	SHRQ $4, DX \
 	MOVQ rows+32(FP), CX
 
