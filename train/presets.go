@@ -71,7 +71,7 @@ var Presets = []Preset{
 		Epochs: 60, Batch: 64, Eta: 0.05, Lambda: 0.4, Init: "he", Momentum: 0.9, Nesterov: true, Schedule: "cosine",
 		Augment: data.Augment{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1}, Average: 10,
 		About:  "beyond the book: four 3×3 conv layers with batch normalisation, dropout, random shifts, rotations and zooms, Nesterov momentum, cosine schedule, the mean of the last 10 epochs' weights",
-		Expect: "seed 1: 99.68% test for the mean of the last 10 epochs' weights, which validation selects (99.69%); 67 minutes on one core"},
+		Expect: "seed 1: 99.68% test for the mean of the last 10 epochs' weights, which validation selects (99.69%); 67 minutes on one core beside another training"},
 }
 
 // LookupPreset returns the preset called name; the error lists the valid
