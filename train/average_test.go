@@ -63,7 +63,7 @@ func TestAverageResumes(t *testing.T) {
 	first := cfg
 	first.Checkpoint = path
 	first.OnEpoch = func(e Epoch) {
-		if e.Epoch == 1 { // the second of the averaged epochs is done: "crash"
+		if e.Epoch == 1 { // the first of the 3 averaged epochs (1-3) is done: "crash"
 			cancel()
 		}
 	}
