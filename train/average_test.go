@@ -35,6 +35,9 @@ func TestAverageIsTheMeanOfTheLastEpochs(t *testing.T) {
 	if n := len(res.Epochs); n != 6 || !res.Epochs[5].Averaged || res.Epochs[5].Epoch != 5 {
 		t.Fatalf("records: %+v", res.Epochs)
 	}
+	if got, want := res.Epochs[5].Name(), "the mean of epochs 3-5"; got != want {
+		t.Errorf("averaged record's name %q, want %q", got, want)
+	}
 	for i, p := range net.Params() {
 		for j, v := range p.Value.Data {
 			want := (float64(snaps[2][i][j]) + float64(snaps[3][i][j]) + float64(snaps[4][i][j])) / 3
@@ -42,6 +45,34 @@ func TestAverageIsTheMeanOfTheLastEpochs(t *testing.T) {
 				t.Fatalf("%s[%d] = %v, want the mean of the last 3 epochs %v", p.Name, j, v, want)
 			}
 		}
+	}
+}
+
+// TestAverageAfterEarlyStopping: when Patience ends a run inside the
+// averaging window, the averaged record follows the last epoch trained and
+// names the epochs it is the mean of, not the ones the run would have had.
+func TestAverageAfterEarlyStopping(t *testing.T) {
+	d := &data.MNIST{Train: synthetic(100, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
+	net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
+	// Eta too small to change a prediction: no improvement after epoch 1,
+	// so patience 2 stops after epoch 3, the second of the averaged 2-10.
+	cfg := Config{Epochs: 10, Batch: 10, Eta: 1e-12, Seed: 1, Patience: 2, Average: 9}
+	res, err := Run(context.Background(), net, d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Epochs); n != 4 {
+		t.Fatalf("%d records, want 3 epochs and the averaged weights: %+v", n, res.Epochs)
+	}
+	avg := res.Epochs[3]
+	if !avg.Averaged || avg.Epoch != 3 || avg.AveragedEpochs != 2 {
+		t.Fatalf("averaged record %+v, want epoch 3 (one past the last) averaging 2 epochs", avg)
+	}
+	if got, want := avg.Name(), "the mean of epochs 2-3"; got != want {
+		t.Errorf("name %q, want %q", got, want)
+	}
+	if best, ok := res.Best(); !ok || best.Epoch != res.BestEpoch {
+		t.Errorf("Best() = %+v, %v; BestEpoch %d", best, ok, res.BestEpoch)
 	}
 }
 

@@ -67,8 +67,24 @@ type Epoch struct {
 	Eta        float64 `json:"eta"`
 	Seconds    float64 `json:"seconds"`
 	// Averaged marks the record of the averaged weights (Config.Average),
-	// numbered one past the last epoch; its Cost and Eta are zero.
+	// numbered one past the last epoch trained; its Cost and Eta are zero.
 	Averaged bool `json:"averaged,omitempty"`
+	// AveragedEpochs is how many epochs' weights an averaged record's are
+	// the mean of: the last ones before it, fewer than Config.Average when
+	// early stopping ended the run inside the averaging window.
+	AveragedEpochs int `json:"averaged_epochs,omitempty"`
+}
+
+// Name names the record for people: "epoch 7" (numbered from 1), or for
+// averaged weights "the mean of epochs 51-60".
+func (e Epoch) Name() string {
+	if !e.Averaged {
+		return fmt.Sprintf("epoch %d", e.Epoch+1)
+	}
+	if e.AveragedEpochs <= 0 {
+		return "the averaged weights"
+	}
+	return fmt.Sprintf("the mean of epochs %d-%d", e.Epoch-e.AveragedEpochs+1, e.Epoch)
 }
 
 // Result is a finished run: every epoch, and the test accuracy at the epoch
@@ -79,6 +95,16 @@ type Result struct {
 	BestEpoch      int
 	BestValidation float64
 	TestAtBest     float64
+}
+
+// Best returns the record of the best epoch (ok false when there is none).
+func (r *Result) Best() (e Epoch, ok bool) {
+	for _, e := range r.Epochs {
+		if e.Epoch == r.BestEpoch {
+			return e, true
+		}
+	}
+	return Epoch{}, false
 }
 
 // ErrDiverged is returned (wrapped) when the training cost stops being a
@@ -150,7 +176,7 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		start := time.Now()
 		avg.swapIn(params)
 		t.recalibrate()
-		if err := record(Epoch{Epoch: cfg.Epochs, Averaged: true}, start); err != nil {
+		if err := record(Epoch{Epoch: ck.Next, Averaged: true, AveragedEpochs: avg.count}, start); err != nil {
 			return res, err
 		}
 	}

@@ -89,14 +89,19 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			cfg.OnBatch = bar.batch
 			cfg.OnEpoch = func(e train.Epoch) {
 				bar.clear()
-				fmt.Fprintf(stdout, "member %d epoch %d/%d: validation accuracy %.2f%%  (%.1fs)\n", i+1, e.Epoch+1, cfg.Epochs, 100*e.Validation, e.Seconds)
+				name := fmt.Sprintf("epoch %d/%d", e.Epoch+1, cfg.Epochs)
+				if e.Averaged {
+					name = e.Name()
+				}
+				fmt.Fprintf(stdout, "member %d %s: validation accuracy %.2f%%  (%.1fs)\n", i+1, name, 100*e.Validation, e.Seconds)
 			}
 			res, err := train.Run(ctx, net, d, cfg)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "member %d (seed %d): best validation %.2f%% at epoch %d, test %.2f%%\n",
-				i+1, seed, 100*res.BestValidation, res.BestEpoch+1, 100*res.TestAtBest)
+			best, _ := res.Best()
+			fmt.Fprintf(stdout, "member %d (seed %d): best validation %.2f%% at %s, test %.2f%%\n",
+				i+1, seed, 100*res.BestValidation, best.Name(), 100*res.TestAtBest)
 			if *saveDir != "" {
 				info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, BatchSize: cfg.Batch,
 					Epochs: cfg.Epochs, Seed: seed, BestEpoch: res.BestEpoch + 1, ValidationAccuracy: res.BestValidation, TestAccuracy: res.TestAtBest}

@@ -121,12 +121,13 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if res == nil || res.BestEpoch < 0 {
 		return err
 	}
+	best, _ := res.Best()
 	there := "that epoch"
-	if cfg.Average > 0 && res.BestEpoch == cfg.Epochs {
+	if best.Averaged {
 		there = "those weights"
 	}
 	fmt.Fprintf(stdout, "best validation accuracy %.2f%% at %s; test accuracy at %s %.2f%%  (%s)\n",
-		100*res.BestValidation, epochName(res.BestEpoch, cfg), there, 100*res.TestAtBest, time.Since(start).Round(time.Second))
+		100*res.BestValidation, best.Name(), there, 100*res.TestAtBest, time.Since(start).Round(time.Second))
 	if f.plot != "" {
 		title := "preset " + p.Name
 		if f.net != "" {
@@ -141,7 +142,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if serr := model.Save(f.out, net, info); serr != nil {
 			return serr
 		}
-		fmt.Fprintf(stdout, "saved    %s (weights of %s)\n", f.out, epochName(res.BestEpoch, cfg))
+		fmt.Fprintf(stdout, "saved    %s (weights of %s)\n", f.out, best.Name())
 	}
 	if err != nil {
 		return err
@@ -175,15 +176,6 @@ func printEpoch(w io.Writer, e train.Epoch, epochs int) {
 	}
 	fmt.Fprintf(w, "epoch %d/%d: validation accuracy %.2f%%  (cost %.4f, %.1fs)\n",
 		e.Epoch+1, epochs, 100*e.Validation, e.Cost, e.Seconds)
-}
-
-// epochName names record i of a run: "epoch 7", or for the averaged
-// weights (numbered one past the last epoch) "the mean of epochs 21-30".
-func epochName(i int, cfg train.Config) string {
-	if cfg.Average > 0 && i == cfg.Epochs {
-		return fmt.Sprintf("the mean of epochs %d-%d", cfg.Epochs-cfg.Average+1, cfg.Epochs)
-	}
-	return fmt.Sprintf("epoch %d", i+1)
 }
 
 // plotCurves draws validation and test accuracy per epoch into a PNG.
