@@ -69,7 +69,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sec := time.Since(start).Seconds()
 	n := steps * b
 	flops := TrainFLOPs(netCfg.Spec, netCfg.In)
-	fmt.Fprintf(stdout, "deepnet preset=%s batch=%d images=%d seconds=%.2f\n", f.preset, b, n, sec)
+	name := "preset=" + f.preset
+	if f.net != "" { // the preset gave the training settings, --net the network
+		name += fmt.Sprintf(" net=%q", netCfg.Spec.String())
+	}
+	fmt.Fprintf(stdout, "deepnet %s batch=%d images=%d seconds=%.2f\n", name, b, n, sec)
 	fmt.Fprintf(stdout, "gflops %.1f  (%.2f MFLOP per training image)\n", flops*float64(n)/sec/1e9, flops/1e6)
 	fmt.Fprintf(stdout, "train_images_per_sec %.0f\n", float64(n)/sec)
 	return nil
