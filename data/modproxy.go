@@ -27,7 +27,10 @@ func (o *LocateOptions) goCommand() (string, error) {
 	if runtime.GOOS == "windows" {
 		exe = "go.exe"
 	}
-	p := filepath.Join(runtime.GOROOT(), "bin", exe)
+	// The build's GOROOT is the last guess, for a deepnet built here and
+	// run with a PATH that lacks go; deprecated for exactly that reason,
+	// that it means nothing on another machine, where Stat then fails.
+	p := filepath.Join(runtime.GOROOT(), "bin", exe) //lint:ignore SA1019 see above
 	if _, err := os.Stat(p); err != nil {
 		return "", errors.New("no go command on PATH or in GOROOT/bin")
 	}

@@ -108,12 +108,6 @@ func bbox(d []uint8, level uint8) image.Rectangle {
 	return r
 }
 
-func grayImg(d []uint8) *image.Gray {
-	g := image.NewGray(image.Rect(0, 0, Size, Size))
-	copy(g.Pix, d)
-	return g
-}
-
 // shift returns d moved right by dx and down by dy pixels, zero filled.
 func shift(d []uint8, dx, dy int) []uint8 {
 	out := make([]uint8, len(d))

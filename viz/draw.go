@@ -9,7 +9,6 @@ import (
 // Colours shared by the pictures.
 var (
 	white     = color.RGBA{255, 255, 255, 255}
-	black     = color.RGBA{0, 0, 0, 255}
 	textColor = color.RGBA{40, 40, 40, 255}
 	gridColor = color.RGBA{225, 225, 225, 255}
 	frame     = color.RGBA{170, 185, 205, 255} // borders between maps

@@ -40,7 +40,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("--model FILE is required")
 	}
 	if len(files) == 0 {
-		return fmt.Errorf("no images: usage: deepnet predict --model FILE IMAGE...")
+		return errors.New("no images given (usage: deepnet predict --model FILE IMAGE [IMAGE ...])")
 	}
 	net, _, err := model.LoadWith(*modelPath, model.Options{MaxBatch: 1})
 	if err != nil {

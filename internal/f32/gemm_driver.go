@@ -16,7 +16,6 @@ type gemmTask struct {
 
 	useDot  bool
 	mp, np  int  // panels (packed) or blocks (dot) along m and n
-	bm, bn  int  // nominal block sizes along m and n (dot path)
 	nkb     int  // k blocks (packed path)
 	splitN  bool // units are column panels (else row panels) — packed path
 	units   int
