@@ -36,8 +36,12 @@ type Info struct {
 	// Data names the training data, e.g. "mnist-50k" or "mnist-expanded-250k".
 	Data string `json:"data,omitempty"`
 	// BestEpoch is the epoch of best validation accuracy, whose weights
-	// and test accuracy these are.
-	BestEpoch          int     `json:"best_epoch,omitempty"`
+	// and test accuracy these are (numbered from 1). For averaged weights
+	// it is one past the last epoch averaged.
+	BestEpoch int `json:"best_epoch,omitempty"`
+	// AveragedEpochs, when positive, says the weights are the mean of the
+	// AveragedEpochs epochs before BestEpoch (stochastic weight averaging).
+	AveragedEpochs     int     `json:"averaged_epochs,omitempty"`
 	ValidationAccuracy float64 `json:"validation_accuracy,omitempty"`
 	TestAccuracy       float64 `json:"test_accuracy,omitempty"`
 	// Extra holds anything else, e.g. the deepnet version or a date.

@@ -35,8 +35,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	r := evaluate(net, d.Test)
 	fmt.Fprintf(stdout, "model    %s (%s)\n", *modelPath, net.Spec)
 	if info != nil && info.BestEpoch > 0 {
-		fmt.Fprintf(stdout, "trained  epoch %d of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved\n",
-			info.BestEpoch, info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy)
+		// BestEpoch counts from 1, a train.Epoch from 0.
+		rec := train.Epoch{Epoch: info.BestEpoch - 1, Averaged: info.AveragedEpochs > 0, AveragedEpochs: info.AveragedEpochs}
+		fmt.Fprintf(stdout, "trained  %s of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved\n",
+			rec.Name(), info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy)
 	}
 	fmt.Fprintf(stdout, "test accuracy %.2f%%  (%d of %d correct)\n", 100*r.accuracy(), r.correct, r.n)
 	fmt.Fprintln(stdout)

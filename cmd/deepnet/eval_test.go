@@ -132,3 +132,27 @@ func TestEvalErrors(t *testing.T) {
 		t.Errorf("eval with an argument: exit %d, want 2", code)
 	}
 }
+
+// TestEvalNamesAveragedWeights: a model saved with averaged weights
+// (--average, here selected because η 0 leaves every record tied
+// and ties go to the later) says which epochs it is the mean of, not
+// "epoch 4 of 3".
+func TestEvalNamesAveragedWeights(t *testing.T) {
+	dir := mnistDir(t)
+	path := filepath.Join(t.TempDir(), "avg.safetensors")
+	code, out, errOut := deepnet(t, "train", "--net", smallNet, "--epochs", "3", "--average", "2", "--train-limit", "1000",
+		"--eta", "0", "--seed", "1", "--data", dir, "--out", path)
+	if code != 0 {
+		t.Fatalf("train: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "(weights of the mean of epochs 2-3)") {
+		t.Fatalf("train did not save the averaged weights:\n%s", out)
+	}
+	code, out, errOut = deepnet(t, "eval", "--model", path, "--data", dir)
+	if code != 0 {
+		t.Fatalf("eval: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "trained  the mean of epochs 2-3 of 3;") {
+		t.Errorf("eval does not name the averaged epochs:\n%s", out)
+	}
+}

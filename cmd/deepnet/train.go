@@ -139,6 +139,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if f.out != "" && err == nil {
 		info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
+		info.AveragedEpochs = best.AveragedEpochs
 		if serr := model.Save(f.out, net, info); serr != nil {
 			return serr
 		}
