@@ -38,6 +38,9 @@ func TestAverageIsTheMeanOfTheLastEpochs(t *testing.T) {
 	if got, want := res.Epochs[5].Name(), "the mean of epochs 3-5"; got != want {
 		t.Errorf("averaged record's name %q, want %q", got, want)
 	}
+	if got, want := (Epoch{Epoch: 5, Averaged: true, AveragedEpochs: 1}).Name(), "the averaged weights of epoch 5"; got != want {
+		t.Errorf("one averaged epoch's name %q, want %q", got, want)
+	}
 	for i, p := range net.Params() {
 		for j, v := range p.Value.Data {
 			want := (float64(snaps[2][i][j]) + float64(snaps[3][i][j]) + float64(snaps[4][i][j])) / 3

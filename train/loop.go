@@ -79,8 +79,11 @@ func (e Epoch) Name() string {
 	if !e.Averaged {
 		return fmt.Sprintf("epoch %d", e.Epoch+1)
 	}
-	if e.AveragedEpochs <= 0 {
+	switch {
+	case e.AveragedEpochs <= 0:
 		return "the averaged weights"
+	case e.AveragedEpochs == 1: // its weights with batch norm recalibrated
+		return fmt.Sprintf("the averaged weights of epoch %d", e.Epoch)
 	}
 	return fmt.Sprintf("the mean of epochs %d-%d", e.Epoch-e.AveragedEpochs+1, e.Epoch)
 }
