@@ -24,12 +24,14 @@ const DefaultMaxBatch = 100
 // Every field is optional; the network's architecture, input shape,
 // initialisation and seed are stored from the network itself, not here.
 type Info struct {
-	Preset    string  `json:"preset,omitempty"`
-	Eta       float64 `json:"eta,omitempty"`
-	Lambda    float64 `json:"lambda,omitempty"`
-	Momentum  float64 `json:"momentum,omitempty"`
-	BatchSize int     `json:"batch_size,omitempty"`
-	Epochs    int     `json:"epochs,omitempty"`
+	Preset   string  `json:"preset,omitempty"`
+	Eta      float64 `json:"eta,omitempty"`
+	Lambda   float64 `json:"lambda,omitempty"`
+	Momentum float64 `json:"momentum,omitempty"`
+	// LabelSmoothing is the ε the network was trained with (0: none).
+	LabelSmoothing float64 `json:"label_smoothing,omitempty"`
+	BatchSize      int     `json:"batch_size,omitempty"`
+	Epochs         int     `json:"epochs,omitempty"`
 	// Seed is the training run's seed (shuffling, dropout), when it differs
 	// from the network's.
 	Seed uint64 `json:"seed,omitempty"`

@@ -26,6 +26,11 @@ type Config struct {
 type Network struct {
 	Config
 	Layers []Layer
+	// LabelSmoothing is ε of the cost Backward differentiates: the
+	// cross-entropy against (1-ε)·onehot(label) + ε/K instead of the
+	// log-likelihood of the label (0, network3's cost, unless a trainer
+	// sets it; see SoftmaxLayer.LossGrad).
+	LabelSmoothing float64
 	// names are the parameter names' prefixes: the index in Spec.
 	params  []*Param
 	layerPs [][]*Param // each layer's Params, for BackwardUpdate
@@ -140,8 +145,8 @@ func (net *Network) Forward(x []float32, n int, train bool) []float32 {
 	return x
 }
 
-// Backward computes the mean log-likelihood cost of labels for the batch of
-// the last Forward, and every parameter's gradient of that cost (without
+// Backward computes the mean cost of labels (the log-likelihood, or its
+// label-smoothed form) for the batch of the last Forward, and every parameter's gradient of that cost (without
 // regularisation, which the optimiser adds).
 func (net *Network) Backward(labels []int) float64 {
 	return net.BackwardUpdate(labels, nil)
@@ -153,7 +158,7 @@ func (net *Network) Backward(labels []int) float64 {
 // changes nothing in the gradients (a layer's weights are not used after
 // its own Backward) and reads each gradient while it is still in cache.
 func (net *Network) BackwardUpdate(labels []int, update func(params []*Param)) float64 {
-	cost := net.softmax.LossGrad(labels, net.gz)
+	cost := net.softmax.LossGrad(labels, net.gz, net.LabelSmoothing)
 	g := net.gz[:net.softmax.n*net.Classes()]
 	for i := len(net.Layers) - 2; i >= 0; i-- {
 		g = net.Layers[i].Backward(g)

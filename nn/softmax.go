@@ -73,29 +73,42 @@ func (l *SoftmaxLayer) Backward(gy []float32) []float32 {
 	return l.gx[:l.n*k]
 }
 
-// LossGrad returns the mean negative log-likelihood of labels under the
-// probabilities of the last Forward, and writes its gradient with respect to
-// the logits, (y - onehot(label))/n, into gz. It panics on a label outside
+// LossGrad returns the mean cross-entropy of the probabilities of the last
+// Forward against targets t, and writes its gradient with respect to the
+// logits, (y - t)/n, into gz. With smoothing ε = 0, t is onehot(label) and
+// the cost network3's negative log-likelihood; with ε > 0 it is label
+// smoothing's t = (1-ε)·onehot(label) + ε/K (Szegedy et al. 2016; PyTorch's
+// CrossEntropyLoss(label_smoothing=ε)). It panics on a label outside
 // [0, K): data are checked before they reach a network.
-func (l *SoftmaxLayer) LossGrad(labels []int, gz []float32) float64 {
+func (l *SoftmaxLayer) LossGrad(labels []int, gz []float32, smoothing float64) float64 {
 	k, n := l.shape.C, l.n
 	if len(labels) < n {
 		panic(fmt.Sprintf("nn: softmax: %d labels for a batch of %d", len(labels), n))
 	}
+	if !(smoothing >= 0 && smoothing < 1) {
+		panic(fmt.Sprintf("nn: softmax: label smoothing %v outside [0, 1)", smoothing))
+	}
 	var cost float64
 	inv := 1 / float32(n)
+	off := smoothing / float64(k) // every class's share of ε
+	goff := float32(off) * inv
 	for i := 0; i < n; i++ {
 		lab := labels[i]
 		if lab < 0 || lab >= k {
 			panic(fmt.Sprintf("nn: softmax: label %d outside [0, %d)", lab, k))
 		}
 		y := l.y[i*k : (i+1)*k]
-		cost -= math.Log(math.Max(float64(y[lab]), 1e-30))
 		g := gz[i*k : (i+1)*k]
+		cost -= (1 - smoothing) * math.Log(math.Max(float64(y[lab]), 1e-30))
 		for j, v := range y {
-			g[j] = v * inv
+			g[j] = v*inv - goff
 		}
-		g[lab] -= inv
+		if smoothing > 0 {
+			for _, v := range y {
+				cost -= off * math.Log(math.Max(float64(v), 1e-30))
+			}
+		}
+		g[lab] -= float32(1-smoothing) * inv
 	}
 	return cost / float64(n)
 }

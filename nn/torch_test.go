@@ -170,7 +170,7 @@ func TestSoftmaxLossMatchesTorch(t *testing.T) {
 		labels[i] = int(v)
 	}
 	gz := make([]float32, n*k)
-	cost := l.LossGrad(labels, gz)
+	cost := l.LossGrad(labels, gz, 0)
 	closeTo(t, "cost", []float32{float32(cost)}, c.Outputs["cost"])
 	closeTo(t, "gz", gz, c.Outputs["gz"])
 }

@@ -20,6 +20,10 @@ type Config struct {
 	Eta, Lambda float64
 	Momentum    float64
 	Nesterov    bool
+	// LabelSmoothing ε trains on the cross-entropy against the targets
+	// (1-ε)·onehot(label) + ε/K instead of the label's log-likelihood
+	// (0: network3's cost). See nn.Network.LabelSmoothing.
+	LabelSmoothing float64
 	// Schedule scales Eta per epoch (constant when nil).
 	Schedule Schedule
 	// Seed fixes the order of the examples in every epoch.

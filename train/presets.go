@@ -28,6 +28,8 @@ type Preset struct {
 	Momentum float64
 	// Nesterov selects Nesterov momentum.
 	Nesterov bool
+	// LabelSmoothing is Config.LabelSmoothing (0: none).
+	LabelSmoothing float64
 	// Schedule is the learning-rate schedule (train.ParseSchedule).
 	Schedule string
 	// Augment distorts the training images afresh each epoch.

@@ -29,7 +29,8 @@ type Trainer struct {
 	stepEta float64
 }
 
-// NewTrainer prepares training net on set. The error says what does not fit.
+// NewTrainer prepares training net on set and sets the network's label
+// smoothing to cfg's. The error says what does not fit.
 func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
 	if cfg.Batch < 1 || cfg.Batch > net.MaxBatch {
 		return nil, fmt.Errorf("train: mini-batch %d outside 1..%d (the network's MaxBatch)", cfg.Batch, net.MaxBatch)
@@ -46,6 +47,10 @@ func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
 	if !(cfg.Eta > 0) || cfg.Lambda < 0 || math.IsInf(cfg.Eta, 0) {
 		return nil, fmt.Errorf("train: learning rate %v must be positive and λ %v not negative", cfg.Eta, cfg.Lambda)
 	}
+	if !(cfg.LabelSmoothing >= 0 && cfg.LabelSmoothing < 1) {
+		return nil, fmt.Errorf("train: label smoothing %v outside [0, 1)", cfg.LabelSmoothing)
+	}
+	net.LabelSmoothing = cfg.LabelSmoothing
 	batches := set.N / cfg.Batch
 	t := &Trainer{net: net, set: set, cfg: cfg,
 		opt:    NewSGD(net.Params(), cfg.Eta, cfg.Lambda, batches, cfg.Momentum, cfg.Nesterov),

@@ -22,7 +22,7 @@ type trainFlags struct {
 	preset, net, init    string
 	epochs, batch        int
 	eta, lambda          float64
-	momentum             float64
+	momentum, smoothing  float64
 	nesterov             bool
 	schedule             string
 	seed                 uint64
@@ -48,6 +48,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.Float64Var(&f.lambda, "lambda", -1, "L2 regularisation λ (default: the preset's)")
 	fs.Float64Var(&f.momentum, "momentum", 0, "momentum μ (0: plain SGD as network3)")
 	fs.BoolVar(&f.nesterov, "nesterov", false, "use Nesterov momentum")
+	fs.Float64Var(&f.smoothing, "label-smoothing", -1, "label smoothing ε: train towards (1-ε) on the label and ε/K on every class (0: off; default: the preset's)")
 	fs.StringVar(&f.schedule, "schedule", "", "learning-rate schedule: const, step:EVERY:GAMMA or cosine (default: the preset's)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed: the same seed gives the same weights and numbers")
 	fs.StringVar(&f.dataDir, "data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
@@ -106,6 +107,9 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	if f.nesterov {
 		p.Nesterov = true
 	}
+	if f.smoothing >= 0 {
+		p.LabelSmoothing = f.smoothing
+	}
 	if f.average >= 0 {
 		p.Average = f.average
 	}
@@ -147,12 +151,15 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	if p.Epochs < 1 || p.Batch < 1 {
 		return nn.Config{}, train.Config{}, p, fmt.Errorf("--epochs and --batch must be positive")
 	}
+	if !(p.LabelSmoothing < 1) {
+		return nn.Config{}, train.Config{}, p, fmt.Errorf("--label-smoothing %v: want 0 ≤ ε < 1", p.LabelSmoothing)
+	}
 	if p.Average > p.Epochs {
 		return nn.Config{}, train.Config{}, p, fmt.Errorf("--average %d: more than the %d epochs", p.Average, p.Epochs)
 	}
 	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: f.seed, Init: init}
 	trainCfg := train.Config{Epochs: p.Epochs, Batch: p.Batch, Eta: p.Eta, Lambda: p.Lambda,
-		Momentum: p.Momentum, Nesterov: p.Nesterov, Schedule: sched, Seed: f.seed, Patience: f.patience,
+		Momentum: p.Momentum, Nesterov: p.Nesterov, LabelSmoothing: p.LabelSmoothing, Schedule: sched, Seed: f.seed, Patience: f.patience,
 		Augment: p.Augment, KeepBest: true, Average: p.Average}
 	return netCfg, trainCfg, p, nil
 }

@@ -1,0 +1,64 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/deepnet-go/deepnet/internal/gradcheck"
+)
+
+// TestLabelSmoothingLoss checks LossGrad's cost against a float64
+// computation of PyTorch's CrossEntropyLoss(label_smoothing=ε), mean
+// reduction, and its gradient against central differences of that cost.
+func TestLabelSmoothingLoss(t *testing.T) {
+	const n, k = 3, 5
+	rng := rand.New(rand.NewPCG(7, 8))
+	z := randSlice(rng, n*k, 2)
+	labels := []int{4, 0, 2}
+	l := NewSoftmax(LayerSpec{Kind: Softmax, N: k}, Shape{C: k, H: 1, W: 1, Flat: true}, n)
+	gz := make([]float32, n*k)
+	for _, eps := range []float64{0, 0.1, 0.5} {
+		want := 0.0
+		for i := range n {
+			row := z[i*k : (i+1)*k]
+			var sum float64
+			for _, v := range row {
+				sum += math.Exp(float64(v))
+			}
+			for j, v := range row {
+				target := eps / k
+				if j == labels[i] {
+					target += 1 - eps
+				}
+				want -= target * (float64(v) - math.Log(sum)) / n
+			}
+		}
+		cost := func() float64 {
+			l.Forward(z, n, true)
+			return l.LossGrad(labels, gz, eps)
+		}
+		if got := cost(); math.Abs(got-want) > 1e-5 {
+			t.Errorf("ε %v: cost %v, want %v", eps, got, want)
+		}
+		analytic := append([]float32(nil), gz...)
+		if err := gradcheck.Compare("gz", analytic, gradcheck.Numeric(z, 1e-2, cost), 1e-2, 1e-3); err != nil {
+			t.Errorf("ε %v: %v", eps, err)
+		}
+	}
+}
+
+func TestLabelSmoothingPanicsOutsideRange(t *testing.T) {
+	l := NewSoftmax(LayerSpec{Kind: Softmax, N: 2}, Shape{C: 2, H: 1, W: 1, Flat: true}, 1)
+	l.Forward([]float32{0, 1}, 1, true)
+	for _, eps := range []float64{-0.1, 1, math.NaN()} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("ε %v: no panic", eps)
+				}
+			}()
+			l.LossGrad([]int{0}, make([]float32, 2), eps)
+		}()
+	}
+}
