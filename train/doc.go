@@ -1,8 +1,8 @@
 // Package train trains nn.Networks with stochastic gradient descent on
 // mini-batches, as network3.py: mean log-likelihood cost, L2 regularisation
 // of the weights scaled by the number of mini-batches, and, beyond the book,
-// momentum, learning-rate schedules, early stopping, data augmentation and
-// stochastic weight averaging (average.go).
+// momentum, learning-rate schedules, early stopping, data augmentation,
+// label smoothing and stochastic weight averaging (average.go).
 //
 // Run is the whole loop: every epoch it trains on the training set in an
 // order drawn from the seed, then measures validation and test accuracy, and
