@@ -133,3 +133,34 @@ func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
 	ev.Ensemble = float64(ensRight) / float64(max(set.N, 1))
 	return ev
 }
+
+// Probabilities returns the members' mean class probabilities for every
+// example of set, [set.N][K]: an ensemble as one soft classifier, e.g. the
+// teacher of train.Config.Teacher.
+func (e *Ensemble) Probabilities(set *data.Set) []float32 {
+	m0 := e.Members[0]
+	k, batch := m0.Classes(), m0.MaxBatch
+	for _, m := range e.Members {
+		batch = min(batch, m.MaxBatch)
+	}
+	sums := make([]float64, set.N*k)
+	x := make([]float32, batch*m0.In.Size())
+	idx := make([]int, batch)
+	for lo := 0; lo < set.N; lo += batch {
+		n := min(batch, set.N-lo)
+		for i := range n {
+			idx[i] = lo + i
+		}
+		set.Batch(x, idx[:n])
+		for _, m := range e.Members {
+			for i, p := range m.Forward(x, n, false)[:n*k] {
+				sums[lo*k+i] += float64(p)
+			}
+		}
+	}
+	out := make([]float32, len(sums))
+	for i, s := range sums {
+		out[i] = float32(s / float64(len(e.Members)))
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package ensemble
 
 import (
+	"math"
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
@@ -38,7 +39,9 @@ func TestCombine(t *testing.T) {
 	}
 }
 
-func TestEvaluateMatchesMembers(t *testing.T) {
+// testMembers returns three small networks of 2×2 inputs and 3 classes, and
+// five examples: two batches of the networks' MaxBatch 4.
+func testMembers(t *testing.T) ([]*nn.Network, *data.Set) {
 	spec, _ := nn.ParseSpec("fc:8:relu softmax:3")
 	var members []*nn.Network
 	for seed := uint64(1); seed <= 3; seed++ {
@@ -55,6 +58,11 @@ func TestEvaluateMatchesMembers(t *testing.T) {
 	}
 	set := &data.Set{Images: []uint8{0, 50, 100, 150, 200, 250, 0, 10, 255, 255, 0, 0, 30, 60, 90, 120, 9, 8, 7, 6},
 		Labels: []uint8{0, 1, 2, 0, 1}, N: 5, Rows: 2, Cols: 2}
+	return members, set
+}
+
+func TestEvaluateMatchesMembers(t *testing.T) {
+	members, set := testMembers(t)
 	e, err := New(members, Vote)
 	if err != nil {
 		t.Fatal(err)
@@ -81,5 +89,30 @@ func TestEvaluateMatchesMembers(t *testing.T) {
 	}
 	if _, err := ParseMethod("median"); err == nil {
 		t.Fatal("bad method accepted")
+	}
+}
+
+func TestProbabilitiesAreTheMembersMean(t *testing.T) {
+	members, set := testMembers(t)
+	e, err := New(members, Average)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.Probabilities(set)
+	if len(got) != set.N*3 {
+		t.Fatalf("%d probabilities, want %d", len(got), set.N*3)
+	}
+	x := make([]float32, 4)
+	for i := 0; i < set.N; i++ {
+		set.Batch(x, []int{i})
+		for c := range 3 {
+			var want float64
+			for _, m := range members {
+				want += float64(m.Forward(x, 1, false)[c]) / 3
+			}
+			if math.Abs(float64(got[i*3+c])-want) > 1e-6 {
+				t.Fatalf("example %d class %d: %v, want %v", i, c, got[i*3+c], want)
+			}
+		}
 	}
 }

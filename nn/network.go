@@ -159,6 +159,22 @@ func (net *Network) Backward(labels []int) float64 {
 // its own Backward) and reads each gradient while it is still in cache.
 func (net *Network) BackwardUpdate(labels []int, update func(params []*Param)) float64 {
 	cost := net.softmax.LossGrad(labels, net.gz, net.LabelSmoothing)
+	net.backwardFrom(update)
+	return cost
+}
+
+// BackwardUpdateSoft is BackwardUpdate for the cross-entropy against the
+// target distributions targets [n][K] instead of labels (see
+// SoftmaxLayer.LossGradSoft); LabelSmoothing does not apply.
+func (net *Network) BackwardUpdateSoft(targets []float32, update func(params []*Param)) float64 {
+	cost := net.softmax.LossGradSoft(targets, net.gz)
+	net.backwardFrom(update)
+	return cost
+}
+
+// backwardFrom propagates net.gz, the cost's gradient with respect to the
+// logits, through every layer below the softmax.
+func (net *Network) backwardFrom(update func(params []*Param)) {
 	g := net.gz[:net.softmax.n*net.Classes()]
 	for i := len(net.Layers) - 2; i >= 0; i-- {
 		g = net.Layers[i].Backward(g)
@@ -166,7 +182,6 @@ func (net *Network) BackwardUpdate(labels []int, update func(params []*Param)) f
 			update(ps)
 		}
 	}
-	return cost
 }
 
 // Predict writes the most probable class of each of the n examples of x

@@ -112,3 +112,25 @@ func (l *SoftmaxLayer) LossGrad(labels []int, gz []float32, smoothing float64) f
 	}
 	return cost / float64(n)
 }
+
+// LossGradSoft returns the mean cross-entropy -Σ_k t[i][k]·log y[i][k] of
+// the probabilities of the last Forward against the target distributions
+// targets [n][K] (each row non-negative, summing to 1), and writes its
+// gradient with respect to the logits, (y - t)/n, into gz. Distillation
+// trains on a teacher's probabilities this way.
+func (l *SoftmaxLayer) LossGradSoft(targets []float32, gz []float32) float64 {
+	k, n := l.shape.C, l.n
+	if len(targets) < n*k {
+		panic(fmt.Sprintf("nn: softmax: %d target values for a batch of %d×%d", len(targets), n, k))
+	}
+	var cost float64
+	inv := 1 / float32(n)
+	for i := 0; i < n*k; i++ {
+		y, t := l.y[i], targets[i]
+		if t != 0 {
+			cost -= float64(t) * math.Log(math.Max(float64(y), 1e-30))
+		}
+		gz[i] = (y - t) * inv
+	}
+	return cost / float64(n)
+}

@@ -62,3 +62,62 @@ func TestLabelSmoothingPanicsOutsideRange(t *testing.T) {
 		}()
 	}
 }
+
+// TestSoftTargetsLoss checks LossGradSoft: against LossGrad when the targets
+// are the (smoothed) one-hot labels, and its gradient against central
+// differences for targets that are a distribution over every class.
+func TestSoftTargetsLoss(t *testing.T) {
+	const n, k = 3, 4
+	rng := rand.New(rand.NewPCG(9, 10))
+	z := randSlice(rng, n*k, 2)
+	labels := []int{1, 3, 0}
+	l := NewSoftmax(LayerSpec{Kind: Softmax, N: k}, Shape{C: k, H: 1, W: 1, Flat: true}, n)
+	want, got := make([]float32, n*k), make([]float32, n*k)
+	for _, eps := range []float64{0, 0.3} {
+		targets := make([]float32, n*k)
+		for i, lab := range labels {
+			for j := range k {
+				targets[i*k+j] = float32(eps / k)
+			}
+			targets[i*k+lab] += float32(1 - eps)
+		}
+		l.Forward(z, n, true)
+		wantCost := l.LossGrad(labels, want, eps)
+		gotCost := l.LossGradSoft(targets, got)
+		if math.Abs(gotCost-wantCost) > 1e-6 {
+			t.Errorf("ε %v: cost %v, LossGrad's %v", eps, gotCost, wantCost)
+		}
+		if err := gradcheck.Compare("gz", got, toFloat64(want), 1e-5, 1e-6); err != nil {
+			t.Errorf("ε %v: against LossGrad: %v", eps, err)
+		}
+	}
+	soft := randSlice(rng, n*k, 1)
+	for i := range n { // rows of a softmax: positive, summing to 1
+		row := soft[i*k : (i+1)*k]
+		var s float32
+		for j, v := range row {
+			row[j] = float32(math.Exp(float64(v)))
+			s += row[j]
+		}
+		for j := range row {
+			row[j] /= s
+		}
+	}
+	cost := func() float64 {
+		l.Forward(z, n, true)
+		return l.LossGradSoft(soft, got)
+	}
+	cost()
+	analytic := append([]float32(nil), got...)
+	if err := gradcheck.Compare("gz", analytic, gradcheck.Numeric(z, 1e-2, cost), 1e-2, 1e-3); err != nil {
+		t.Error(err)
+	}
+}
+
+func toFloat64(x []float32) []float64 {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = float64(v)
+	}
+	return y
+}

@@ -24,6 +24,14 @@ type Config struct {
 	// (1-ε)·onehot(label) + ε/K instead of the label's log-likelihood
 	// (0: network3's cost). See nn.Network.LabelSmoothing.
 	LabelSmoothing float64
+	// Teacher, when TeacherWeight > 0, holds a probability distribution
+	// over the K classes for each training example ([N][K], e.g. the mean
+	// probabilities of trained networks: distillation). A step trains on
+	// the cross-entropy against (1-TeacherWeight)·(the label's target, as
+	// above) + TeacherWeight·Teacher[example], whatever distortion the
+	// example gets.
+	Teacher       []float32
+	TeacherWeight float64
 	// Schedule scales Eta per epoch (constant when nil).
 	Schedule Schedule
 	// Seed fixes the order of the examples in every epoch.

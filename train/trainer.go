@@ -20,9 +20,12 @@ type Trainer struct {
 	order  []int
 	x      []float32
 	labels []int
-	aug    *data.Augmenter // nil without augmentation
-	augRNG *rand.Rand
-	augSrc *rand.PCG
+	// targets [Batch][K] are a step's target distributions when training
+	// towards a teacher (Config.TeacherWeight > 0).
+	targets []float32
+	aug     *data.Augmenter // nil without augmentation
+	augRNG  *rand.Rand
+	augSrc  *rand.PCG
 	// update applies the optimiser to one layer's parameters with the
 	// step's rate, stepEta, inside Backward (nn.Network.BackwardUpdate).
 	update  func([]*nn.Param)
@@ -51,12 +54,18 @@ func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
 		return nil, fmt.Errorf("train: label smoothing %v outside [0, 1)", cfg.LabelSmoothing)
 	}
 	net.LabelSmoothing = cfg.LabelSmoothing
+	if err := checkTeacher(cfg, set.N, net.Classes()); err != nil {
+		return nil, err
+	}
 	batches := set.N / cfg.Batch
 	t := &Trainer{net: net, set: set, cfg: cfg,
 		opt:    NewSGD(net.Params(), cfg.Eta, cfg.Lambda, batches, cfg.Momentum, cfg.Nesterov),
 		order:  make([]int, set.N),
 		x:      make([]float32, cfg.Batch*net.In.Size()),
 		labels: make([]int, cfg.Batch),
+	}
+	if cfg.TeacherWeight > 0 {
+		t.targets = make([]float32, cfg.Batch*net.Classes())
 	}
 	t.update = func(ps []*nn.Param) { t.opt.Step(ps, t.stepEta) }
 	if cfg.Augment.Enabled() {
@@ -124,5 +133,52 @@ func (t *Trainer) Step(idx []int, eta float64) float64 {
 	}
 	t.net.Forward(t.x, n, true)
 	t.stepEta = eta
-	return t.net.BackwardUpdate(t.labels[:n], t.update)
+	if t.targets == nil {
+		return t.net.BackwardUpdate(t.labels[:n], t.update)
+	}
+	t.mixTargets(idx)
+	return t.net.BackwardUpdateSoft(t.targets[:n*t.net.Classes()], t.update)
+}
+
+// mixTargets writes the targets of the examples idx: (1-α)·((1-ε)·onehot +
+// ε/K) + α·Teacher[example], for label smoothing ε and teacher weight α.
+func (t *Trainer) mixTargets(idx []int) {
+	k := t.net.Classes()
+	a, eps := float32(t.cfg.TeacherWeight), float32(t.cfg.LabelSmoothing)
+	for i, j := range idx {
+		row, soft := t.targets[i*k:(i+1)*k], t.cfg.Teacher[j*k:(j+1)*k]
+		for c := range row {
+			row[c] = (1-a)*eps/float32(k) + a*soft[c]
+		}
+		row[t.labels[i]] += (1 - a) * (1 - eps)
+	}
+}
+
+// checkTeacher checks Config.Teacher and TeacherWeight for n examples of k
+// classes: a weight in [0, 1], and with a positive weight, n rows of k
+// values that are probabilities summing to 1.
+func checkTeacher(cfg Config, n, k int) error {
+	a := cfg.TeacherWeight
+	if !(a >= 0 && a <= 1) {
+		return fmt.Errorf("train: teacher weight %v outside [0, 1]", a)
+	}
+	if a == 0 {
+		return nil
+	}
+	if len(cfg.Teacher) != n*k {
+		return fmt.Errorf("train: the teacher holds %d values, want %d (%d examples × %d classes)", len(cfg.Teacher), n*k, n, k)
+	}
+	for i := range n {
+		var sum float64
+		for c, v := range cfg.Teacher[i*k : (i+1)*k] {
+			if !(v >= 0 && v <= 1) {
+				return fmt.Errorf("train: the teacher's probability of class %d for example %d is %v", c, i, v)
+			}
+			sum += float64(v)
+		}
+		if math.Abs(sum-1) > 1e-3 {
+			return fmt.Errorf("train: the teacher's probabilities for example %d sum to %v, not 1", i, sum)
+		}
+	}
+	return nil
 }

@@ -11,14 +11,21 @@ import (
 
 func TestStepDoesNotAllocate(t *testing.T) {
 	set := synthetic(100, 1)
-	net := smallNet(t, "conv:4x3x3 maxpool:2 relu dropout:0.3 fc:16:relu softmax:2", 10, 1)
-	tr, err := NewTrainer(net, set, Config{Epochs: 1, Batch: 10, Eta: 0.1, Momentum: 0.9})
-	if err != nil {
-		t.Fatal(err)
+	teacher := make([]float32, 2*set.N)
+	for i := range set.N {
+		teacher[2*i] = 1
 	}
-	idx := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
-	if a := testing.AllocsPerRun(20, func() { tr.Step(idx, 0.1) }); a != 0 {
-		t.Fatalf("%v allocations per training step", a)
+	for _, alpha := range []float64{0, 0.5} {
+		net := smallNet(t, "conv:4x3x3 maxpool:2 relu dropout:0.3 fc:16:relu softmax:2", 10, 1)
+		cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, Momentum: 0.9, LabelSmoothing: 0.1, Teacher: teacher, TeacherWeight: alpha}
+		tr, err := NewTrainer(net, set, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+		if a := testing.AllocsPerRun(20, func() { tr.Step(idx, 0.1) }); a != 0 {
+			t.Fatalf("teacher weight %v: %v allocations per training step", alpha, a)
+		}
 	}
 }
 
@@ -33,6 +40,9 @@ func TestNewTrainerChecks(t *testing.T) {
 		{Config{Batch: 10, Eta: 0}, "learning rate"},
 		{Config{Batch: 10, Eta: 0.1, Lambda: -1}, "learning rate"},
 		{Config{Batch: 10, Eta: 0.1, LabelSmoothing: 1}, "label smoothing"},
+		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 1.5}, "teacher weight"},
+		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 0.5, Teacher: make([]float32, 10)}, "want 200"},
+		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 0.5, Teacher: make([]float32, 200)}, "sum to 0"},
 	} {
 		if _, err := NewTrainer(net, set, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want %q", c.cfg, err, c.want)
@@ -40,49 +50,56 @@ func TestNewTrainerChecks(t *testing.T) {
 	}
 }
 
-// TestLabelSmoothingReachesTheCost checks that Config.LabelSmoothing is the
-// cost a step differentiates: from the same weights, a step with ε 0.2 has
-// the cost (1-ε)·NLL + ε·mean over classes of -log y, where NLL and the
-// probabilities y come from the step without smoothing.
-func TestLabelSmoothingReachesTheCost(t *testing.T) {
+// randomNet is smallNet with every parameter drawn from N(0, 1): network3's
+// initialisation starts the softmax layer at zero, where every class has
+// the same probability and soft targets change nothing.
+func randomNet(t *testing.T) *nn.Network {
+	net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, p := range net.Params() {
+		for i := range p.Value.Data {
+			p.Value.Data[i] = float32(rng.NormFloat64())
+		}
+	}
+	return net
+}
+
+// TestStepCostTargets checks that label smoothing and a teacher reach the
+// cost a step differentiates: from the same weights, the cost is the
+// cross-entropy against (1-α)·((1-ε)·onehot + ε/K) + α·teacher, computed
+// here in float64 from the probabilities of the untrained network.
+func TestStepCostTargets(t *testing.T) {
+	const k = 2
 	set := synthetic(100, 1)
-	idx := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
-	costs := map[float64]float64{}
-	var uniform float64 // mean over examples and classes of -log y
-	// The network3 initialisation starts the softmax layer at zero, where
-	// every class has probability 1/2 and smoothing changes nothing.
-	newNet := func() *nn.Network {
-		net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
-		rng := rand.New(rand.NewPCG(5, 6))
-		for _, p := range net.Params() {
-			for i := range p.Value.Data {
-				p.Value.Data[i] = float32(rng.NormFloat64())
+	idx := []int{3, 1, 4, 0, 5, 9, 2, 6, 8, 7}
+	teacher := make([]float32, set.N*k)
+	for i := range set.N {
+		p := float32(i%7) / 8
+		teacher[i*k], teacher[i*k+1] = p, 1-p
+	}
+	net := randomNet(t)
+	x := make([]float32, len(idx)*net.In.Size())
+	set.Batch(x, idx)
+	y := net.Forward(x, len(idx), false) // no dropout or batch normalisation: as in training
+	for _, c := range []struct{ eps, alpha float64 }{{0, 0}, {0.2, 0}, {0, 0.5}, {0.1, 0.7}, {0, 1}} {
+		var want float64
+		for i, j := range idx {
+			for class := range k {
+				target := (1-c.alpha)*c.eps/k + c.alpha*float64(teacher[j*k+class])
+				if class == int(set.Labels[j]) {
+					target += (1 - c.alpha) * (1 - c.eps)
+				}
+				want -= target * math.Log(float64(y[i*k+class])) / float64(len(idx))
 			}
 		}
-		return net
-	}
-	for _, eps := range []float64{0, 0.2} {
-		net := newNet()
-		tr, err := NewTrainer(net, set, Config{Epochs: 1, Batch: 10, Eta: 0.1, LabelSmoothing: eps})
+		cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, LabelSmoothing: c.eps, Teacher: teacher, TeacherWeight: c.alpha}
+		tr, err := NewTrainer(randomNet(t), set, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if net.LabelSmoothing != eps {
-			t.Fatalf("network's label smoothing %v, want %v", net.LabelSmoothing, eps)
+		if got := tr.Step(idx, 0.1); math.Abs(got-want) > 1e-5 {
+			t.Errorf("ε %v, teacher weight %v: cost %v, want %v", c.eps, c.alpha, got, want)
 		}
-		costs[eps] = tr.Step(idx, 0.1)
-	}
-	// The probabilities the steps started from: a fresh network's (no
-	// dropout or batch normalisation, so training mode changes nothing).
-	net := newNet()
-	x := make([]float32, 10*net.In.Size())
-	set.Batch(x, idx)
-	for _, p := range net.Forward(x, 10, false) {
-		uniform -= math.Log(float64(p)) / 20
-	}
-	want := 0.8*costs[0] + 0.2*uniform
-	if math.Abs(costs[0.2]-want) > 1e-5 {
-		t.Fatalf("cost with ε 0.2: %v, want %v", costs[0.2], want)
 	}
 }
 

@@ -31,6 +31,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := f.applyTeacher(&cfg, d.Train, stderr); err != nil {
+		return err
+	}
 	net, err := nn.New(netCfg)
 	if err != nil {
 		return err

@@ -61,6 +61,9 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if d, err = f.loadData(p, stderr); err != nil {
 			return err
 		}
+		if err := f.applyTeacher(&cfg, d.Train, stdout); err != nil {
+			return err
+		}
 		if *saveDir != "" {
 			if err := os.MkdirAll(*saveDir, 0o755); err != nil {
 				return err

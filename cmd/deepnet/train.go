@@ -56,6 +56,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := f.applyTeacher(&cfg, d.Train, stdout); err != nil {
+		return err
+	}
 	net := savedNet
 	if net == nil {
 		if net, err = nn.New(netCfg); err != nil {
@@ -64,7 +67,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if net.Spec.String() != netCfg.Spec.String() {
 		return fmt.Errorf("--resume: the checkpoint holds %q, the flags say %q", net.Spec, netCfg.Spec)
 	}
-	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, LabelSmoothing: cfg.LabelSmoothing, BatchSize: cfg.Batch,
+	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, LabelSmoothing: cfg.LabelSmoothing,
+		Teachers: f.teacherFiles(), TeacherWeight: cfg.TeacherWeight, BatchSize: cfg.Batch,
 		Epochs: cfg.Epochs, Seed: f.seed, Data: fmt.Sprintf("mnist-%d", d.Train.N)}
 	if *checkpoint != "" {
 		if err := os.MkdirAll(*checkpoint, 0o755); err != nil {

@@ -34,6 +34,8 @@ type trainFlags struct {
 	rotate               float64
 	scale                float64
 	elastic              string
+	teachers             string
+	teacherWeight        float64
 }
 
 func newTrainFlags(name string) *trainFlags {
@@ -55,6 +57,8 @@ func newTrainFlags(name string) *trainFlags {
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only")
 	fs.IntVar(&f.patience, "patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
 	fs.IntVar(&f.average, "average", -1, "also evaluate the mean of the weights of the last N epochs, after recomputing batch normalisation's statistics (stochastic weight averaging; 0: off; default: the preset's)")
+	fs.StringVar(&f.teachers, "teacher", "", "distillation: train towards the mean probabilities of these model files (comma-separated) as well as the labels")
+	fs.Float64Var(&f.teacherWeight, "teacher-weight", -1, "the teachers' share α of each target, the labels' 1-α (default 0.5 with --teacher)")
 	fs.IntVar(&f.workers, "workers", 0, "CPU cores to use (default: all); results do not depend on it")
 	fs.StringVar(&f.metrics, "metrics", "", "write one JSON object per epoch to this file")
 	fs.StringVar(&f.plot, "plot", "", "draw the validation and test accuracy per epoch into this PNG file")

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/deepnet-go/deepnet/model"
+)
+
+// TestTrainWithTeacher distils a small network into another: the command
+// names the teacher and its accuracy on the training images, the model file
+// records it, and the weights differ from training on the labels alone.
+func TestTrainWithTeacher(t *testing.T) {
+	dir := mnistDir(t)
+	tmp := t.TempDir()
+	flags := []string{"--net", "fc:20:relu softmax:10", "--epochs", "1", "--train-limit", "500", "--eta", "0.1", "--data", dir}
+	teacher, plain, student := filepath.Join(tmp, "t.safetensors"), filepath.Join(tmp, "p.safetensors"), filepath.Join(tmp, "s.safetensors")
+	for _, args := range [][]string{
+		{"--seed", "1", "--out", teacher},
+		{"--seed", "2", "--out", plain},
+		{"--seed", "2", "--out", student, "--teacher", teacher, "--teacher-weight", "0.7"},
+	} {
+		code, out, errOut := deepnet(t, append(append([]string{"train"}, flags...), args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, errOut)
+		}
+		if want := "teacher  the mean of 1 networks (" + teacher + "), weight 0.7: "; strings.Contains(strings.Join(args, " "), "--teacher") != strings.Contains(out, want) {
+			t.Errorf("%v: output\n%s\nwant a line starting %q only with --teacher", args, out, want)
+		}
+	}
+	s, info, err := model.Load(student)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(info.Teachers, []string{teacher}) || info.TeacherWeight != 0.7 {
+		t.Errorf("model info: teachers %q, weight %v", info.Teachers, info.TeacherWeight)
+	}
+	p, _, err := model.Load(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reflect.DeepEqual(s.Params()[0].Value.Data, p.Params()[0].Value.Data) {
+		t.Error("the teacher changed nothing")
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--teacher-weight", "0.5"}, "needs --teacher"},
+		{[]string{"--teacher", teacher, "--teacher-weight", "2"}, "weight in [0, 1]"},
+		{[]string{"--teacher", filepath.Join(tmp, "missing.safetensors")}, "missing.safetensors"},
+	} {
+		code, _, errOut := deepnet(t, append(append([]string{"train"}, flags...), c.args...)...)
+		if code != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, errOut, c.want)
+		}
+	}
+}
