@@ -30,12 +30,14 @@ type Info struct {
 	Momentum float64 `json:"momentum,omitempty"`
 	// LabelSmoothing is the ε the network was trained with (0: none).
 	LabelSmoothing float64 `json:"label_smoothing,omitempty"`
-	// Teachers are the model files whose mean probabilities the network
-	// was distilled from, with weight TeacherWeight (none: no teacher).
-	Teachers      []string `json:"teachers,omitempty"`
-	TeacherWeight float64  `json:"teacher_weight,omitempty"`
-	BatchSize     int      `json:"batch_size,omitempty"`
-	Epochs        int      `json:"epochs,omitempty"`
+	// Teachers are the model files whose mean probabilities, softened at
+	// TeacherTemperature, the network was distilled from with weight
+	// TeacherWeight (none: no teacher).
+	Teachers           []string `json:"teachers,omitempty"`
+	TeacherWeight      float64  `json:"teacher_weight,omitempty"`
+	TeacherTemperature float64  `json:"teacher_temperature,omitempty"`
+	BatchSize          int      `json:"batch_size,omitempty"`
+	Epochs             int      `json:"epochs,omitempty"`
 	// Seed is the training run's seed (shuffling, dropout), when it differs
 	// from the network's.
 	Seed uint64 `json:"seed,omitempty"`

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
@@ -21,10 +22,14 @@ func (f *trainFlags) teacherFiles() []string {
 }
 
 // applyTeacher gives cfg the --teacher networks' mean probabilities on set,
-// the training set, as distillation targets with weight --teacher-weight.
-// They are computed once, on the undistorted images: a distorted image
-// keeps its image's targets as it keeps its label, and a step costs no
-// teacher forward pass.
+// the training set, softened by --teacher-temperature T (p^(1/T),
+// normalised: softmax(z/T) for one network of logits z), as distillation
+// targets with weight --teacher-weight. They are computed once, on the
+// undistorted images: a distorted image keeps its image's targets as it
+// keeps its label, and a step costs no teacher forward pass. On the images
+// they were trained on, networks are nearly certain (a mean probability of
+// 0.998 for the label for two `best` networks), so the targets say little
+// beyond the label unless T > 1.
 func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set, stdout io.Writer) error {
 	files := f.teacherFiles()
 	if len(files) == 0 {
@@ -39,6 +44,9 @@ func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set, stdout io.Wr
 	}
 	if w > 1 {
 		return fmt.Errorf("--teacher-weight %v: want a weight in [0, 1]", w)
+	}
+	if !(f.teacherTemp > 0) || math.IsInf(f.teacherTemp, 0) {
+		return fmt.Errorf("--teacher-temperature %v: want a positive temperature", f.teacherTemp)
 	}
 	var nets []*nn.Network
 	for _, path := range files {
@@ -59,12 +67,28 @@ func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set, stdout io.Wr
 	k := nets[0].Classes()
 	right := 0
 	for i := range set.N {
-		if nn.Argmax(probs[i*k:(i+1)*k]) == int(set.Labels[i]) {
+		row := probs[i*k : (i+1)*k]
+		if nn.Argmax(row) == int(set.Labels[i]) {
 			right++
 		}
+		soften(row, f.teacherTemp)
 	}
 	cfg.Teacher, cfg.TeacherWeight = probs, w
-	fmt.Fprintf(stdout, "teacher  the mean of %d networks (%s), weight %g: %.2f%% of the training images right\n",
-		len(nets), strings.Join(files, ", "), w, 100*float64(right)/float64(max(set.N, 1)))
+	fmt.Fprintf(stdout, "teacher  the mean of %d networks (%s), weight %g, temperature %g: %.2f%% of the training images right\n",
+		len(nets), strings.Join(files, ", "), w, f.teacherTemp, 100*float64(right)/float64(max(set.N, 1)))
 	return nil
+}
+
+// soften replaces the probabilities p by p^(1/t), normalised to sum to 1.
+func soften(p []float32, t float64) {
+	if t == 1 {
+		return
+	}
+	var sum float64
+	for _, v := range p {
+		sum += math.Pow(float64(v), 1/t)
+	}
+	for i, v := range p {
+		p[i] = float32(math.Pow(float64(v), 1/t) / sum)
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -20,13 +21,13 @@ func TestTrainWithTeacher(t *testing.T) {
 	for _, args := range [][]string{
 		{"--seed", "1", "--out", teacher},
 		{"--seed", "2", "--out", plain},
-		{"--seed", "2", "--out", student, "--teacher", teacher, "--teacher-weight", "0.7"},
+		{"--seed", "2", "--out", student, "--teacher", teacher, "--teacher-weight", "0.7", "--teacher-temperature", "3"},
 	} {
 		code, out, errOut := deepnet(t, append(append([]string{"train"}, flags...), args...)...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out, errOut)
 		}
-		if want := "teacher  the mean of 1 networks (" + teacher + "), weight 0.7: "; strings.Contains(strings.Join(args, " "), "--teacher") != strings.Contains(out, want) {
+		if want := "teacher  the mean of 1 networks (" + teacher + "), weight 0.7, temperature 3: "; strings.Contains(strings.Join(args, " "), "--teacher") != strings.Contains(out, want) {
 			t.Errorf("%v: output\n%s\nwant a line starting %q only with --teacher", args, out, want)
 		}
 	}
@@ -34,8 +35,8 @@ func TestTrainWithTeacher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(info.Teachers, []string{teacher}) || info.TeacherWeight != 0.7 {
-		t.Errorf("model info: teachers %q, weight %v", info.Teachers, info.TeacherWeight)
+	if !reflect.DeepEqual(info.Teachers, []string{teacher}) || info.TeacherWeight != 0.7 || info.TeacherTemperature != 3 {
+		t.Errorf("model info: teachers %q, weight %v, temperature %v", info.Teachers, info.TeacherWeight, info.TeacherTemperature)
 	}
 	p, _, err := model.Load(plain)
 	if err != nil {
@@ -51,10 +52,27 @@ func TestTrainWithTeacher(t *testing.T) {
 		{[]string{"--teacher-weight", "0.5"}, "needs --teacher"},
 		{[]string{"--teacher", teacher, "--teacher-weight", "2"}, "weight in [0, 1]"},
 		{[]string{"--teacher", filepath.Join(tmp, "missing.safetensors")}, "missing.safetensors"},
+		{[]string{"--teacher", teacher, "--teacher-temperature", "0"}, "positive temperature"},
 	} {
 		code, _, errOut := deepnet(t, append(append([]string{"train"}, flags...), c.args...)...)
 		if code != 1 || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, errOut, c.want)
 		}
+	}
+}
+
+func TestSoften(t *testing.T) {
+	p := []float32{0.81, 0.18, 0.01, 0}
+	soften(p, 2) // square roots 0.9, 0.424, 0.1, 0: sum 1.424
+	want := []float64{0.9 / 1.4243, 0.4243 / 1.4243, 0.1 / 1.4243, 0}
+	for i := range p {
+		if math.Abs(float64(p[i])-want[i]) > 1e-4 {
+			t.Fatalf("soften at 2: %v, want %v", p, want)
+		}
+	}
+	q := []float32{0.7, 0.3}
+	soften(q, 1)
+	if q[0] != 0.7 || q[1] != 0.3 {
+		t.Fatalf("soften at 1 changed %v", q)
 	}
 }

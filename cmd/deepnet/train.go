@@ -70,6 +70,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, LabelSmoothing: cfg.LabelSmoothing,
 		Teachers: f.teacherFiles(), TeacherWeight: cfg.TeacherWeight, BatchSize: cfg.Batch,
 		Epochs: cfg.Epochs, Seed: f.seed, Data: fmt.Sprintf("mnist-%d", d.Train.N)}
+	if len(info.Teachers) > 0 {
+		info.TeacherTemperature = f.teacherTemp
+	}
 	if *checkpoint != "" {
 		if err := os.MkdirAll(*checkpoint, 0o755); err != nil {
 			return err

@@ -36,6 +36,7 @@ type trainFlags struct {
 	elastic              string
 	teachers             string
 	teacherWeight        float64
+	teacherTemp          float64
 }
 
 func newTrainFlags(name string) *trainFlags {
@@ -59,6 +60,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.IntVar(&f.average, "average", -1, "also evaluate the mean of the weights of the last N epochs, after recomputing batch normalisation's statistics (stochastic weight averaging; 0: off; default: the preset's)")
 	fs.StringVar(&f.teachers, "teacher", "", "distillation: train towards the mean probabilities of these model files (comma-separated) as well as the labels")
 	fs.Float64Var(&f.teacherWeight, "teacher-weight", -1, "the teachers' share α of each target, the labels' 1-α (default 0.5 with --teacher)")
+	fs.Float64Var(&f.teacherTemp, "teacher-temperature", 1, "soften the teachers' probabilities p to p^(1/T), normalised (T > 1 spreads them over the other classes)")
 	fs.IntVar(&f.workers, "workers", 0, "CPU cores to use (default: all); results do not depend on it")
 	fs.StringVar(&f.metrics, "metrics", "", "write one JSON object per epoch to this file")
 	fs.StringVar(&f.plot, "plot", "", "draw the validation and test accuracy per epoch into this PNG file")
