@@ -2,7 +2,8 @@
 // mini-batches, as network3.py: mean log-likelihood cost, L2 regularisation
 // of the weights scaled by the number of mini-batches, and, beyond the book,
 // momentum, learning-rate schedules, early stopping, data augmentation,
-// label smoothing and stochastic weight averaging (average.go).
+// label smoothing, distillation from a teacher's probabilities
+// (Config.Teacher) and stochastic weight averaging (average.go).
 //
 // Run is the whole loop: every epoch it trains on the training set in an
 // order drawn from the seed, then measures validation and test accuracy, and
