@@ -146,8 +146,9 @@ func (net *Network) Forward(x []float32, n int, train bool) []float32 {
 }
 
 // Backward computes the mean cost of labels (the log-likelihood, or its
-// label-smoothed form) for the batch of the last Forward, and every parameter's gradient of that cost (without
-// regularisation, which the optimiser adds).
+// label-smoothed form) for the batch of the last Forward, and every
+// parameter's gradient of that cost (without regularisation, which the
+// optimiser adds).
 func (net *Network) Backward(labels []int) float64 {
 	return net.BackwardUpdate(labels, nil)
 }
