@@ -31,8 +31,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := f.applyTeacher(&cfg, d.Train, stderr); err != nil {
+	teacher, err := f.applyTeacher(&cfg, d.Train)
+	if err != nil {
 		return err
+	}
+	if teacher != "" {
+		fmt.Fprintln(stderr, teacher)
 	}
 	net, err := nn.New(netCfg)
 	if err != nil {

@@ -61,8 +61,12 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if d, err = f.loadData(p, stderr); err != nil {
 			return err
 		}
-		if err := f.applyTeacher(&cfg, d.Train, stdout); err != nil {
+		teacher, err := f.applyTeacher(&cfg, d.Train)
+		if err != nil {
 			return err
+		}
+		if teacher != "" {
+			fmt.Fprintln(stdout, teacher)
 		}
 		if *saveDir != "" {
 			if err := os.MkdirAll(*saveDir, 0o755); err != nil {

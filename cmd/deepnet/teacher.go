@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"strings"
 
@@ -29,39 +28,40 @@ func (f *trainFlags) teacherFiles() []string {
 // keeps its label, and a step costs no teacher forward pass. On the images
 // they were trained on, networks are nearly certain (a mean probability of
 // 0.998 for the label for two `best` networks), so the targets say little
-// beyond the label unless T > 1.
-func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set, stdout io.Writer) error {
+// beyond the label unless T > 1. It returns a line that describes the
+// teachers ("" without --teacher).
+func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set) (string, error) {
 	files := f.teacherFiles()
 	if len(files) == 0 {
 		if f.teacherWeight >= 0 {
-			return fmt.Errorf("--teacher-weight needs --teacher FILE[,FILE...]")
+			return "", fmt.Errorf("--teacher-weight needs --teacher FILE[,FILE...]")
 		}
-		return nil
+		return "", nil
 	}
 	w := f.teacherWeight
 	if w < 0 {
 		w = 0.5
 	}
 	if w > 1 {
-		return fmt.Errorf("--teacher-weight %v: want a weight in [0, 1]", w)
+		return "", fmt.Errorf("--teacher-weight %v: want a weight in [0, 1]", w)
 	}
 	if !(f.teacherTemp > 0) || math.IsInf(f.teacherTemp, 0) {
-		return fmt.Errorf("--teacher-temperature %v: want a positive temperature", f.teacherTemp)
+		return "", fmt.Errorf("--teacher-temperature %v: want a positive temperature", f.teacherTemp)
 	}
 	var nets []*nn.Network
 	for _, path := range files {
 		net, _, err := model.Load(path)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if in := net.In; in.C != 1 || in.H != set.Rows || in.W != set.Cols {
-			return fmt.Errorf("--teacher %s: the network takes %s inputs, the data are %d×%d images", path, in, set.Rows, set.Cols)
+			return "", fmt.Errorf("--teacher %s: the network takes %s inputs, the data are %d×%d images", path, in, set.Rows, set.Cols)
 		}
 		nets = append(nets, net)
 	}
 	e, err := ensemble.New(nets, ensemble.Average)
 	if err != nil {
-		return fmt.Errorf("--teacher: %v", err)
+		return "", fmt.Errorf("--teacher: %v", err)
 	}
 	probs := e.Probabilities(set)
 	k := nets[0].Classes()
@@ -74,9 +74,8 @@ func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set, stdout io.Wr
 		soften(row, f.teacherTemp)
 	}
 	cfg.Teacher, cfg.TeacherWeight = probs, w
-	fmt.Fprintf(stdout, "teacher  the mean of %d networks (%s), weight %g, temperature %g: %.2f%% of the training images right\n",
-		len(nets), strings.Join(files, ", "), w, f.teacherTemp, 100*float64(right)/float64(max(set.N, 1)))
-	return nil
+	return fmt.Sprintf("teacher  the mean of %d networks (%s), weight %g, temperature %g: %.2f%% of the training images right",
+		len(nets), strings.Join(files, ", "), w, f.teacherTemp, 100*float64(right)/float64(max(set.N, 1))), nil
 }
 
 // soften replaces the probabilities p by p^(1/t), normalised to sum to 1.

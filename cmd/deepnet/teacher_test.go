@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/model"
+	"github.com/deepnet-go/deepnet/train"
 )
 
 // TestTrainWithTeacher distils a small network into another: the command
@@ -74,5 +75,22 @@ func TestSoften(t *testing.T) {
 	soften(q, 1)
 	if q[0] != 0.7 || q[1] != 0.3 {
 		t.Fatalf("soften at 1 changed %v", q)
+	}
+}
+
+func TestPresetAsIs(t *testing.T) {
+	p, err := train.LookupPreset("best")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !presetAsIs(p, false, false) {
+		t.Error("the best preset as it is: no expect line")
+	}
+	if presetAsIs(p, true, false) || presetAsIs(p, false, true) {
+		t.Error("a resumed or distilled run: an expect line")
+	}
+	p.Epochs++
+	if presetAsIs(p, false, false) {
+		t.Error("a changed preset: an expect line")
 	}
 }

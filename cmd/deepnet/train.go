@@ -56,7 +56,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := f.applyTeacher(&cfg, d.Train, stdout); err != nil {
+	teacher, err := f.applyTeacher(&cfg, d.Train)
+	if err != nil {
 		return err
 	}
 	net := savedNet
@@ -85,8 +86,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "network  %s\n", netCfg.Spec)
 	fmt.Fprintf(stdout, "training %d images (validation %d, test %d), %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
 		d.Train.N, d.Validation.N, d.Test.N, cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, f.seed)
-	if orig, _ := train.LookupPreset(p.Name); p.Expect != "" && reflect.DeepEqual(p, orig) && *resume == "" {
-		// Only for the preset as it is: a flag that changes it voids this.
+	if teacher != "" {
+		fmt.Fprintln(stdout, teacher)
+	}
+	if presetAsIs(p, *resume != "", cfg.Teacher != nil) {
 		fmt.Fprintf(stdout, "expect   %s\n", p.Expect)
 	}
 	if saved != nil {
@@ -156,6 +159,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return metricsErr
+}
+
+// presetAsIs reports whether a run trains the preset p exactly as it is
+// defined, from the start and without a teacher, so that its Expect line
+// holds: a flag that changes the preset voids it.
+func presetAsIs(p train.Preset, resumed, teacher bool) bool {
+	orig, err := train.LookupPreset(p.Name)
+	return err == nil && p.Expect != "" && reflect.DeepEqual(p, orig) && !resumed && !teacher
 }
 
 // withoutFlag returns args without the flag name and its value.
