@@ -87,14 +87,8 @@ type Evaluation struct {
 // Evaluate classifies every example of set with each member and with the
 // ensemble.
 func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
-	m0 := e.Members[0]
-	k, batch := m0.Classes(), m0.MaxBatch
-	for _, m := range e.Members {
-		batch = min(batch, m.MaxBatch)
-	}
+	k, batch := e.Members[0].Classes(), e.batch()
 	ev := &Evaluation{Members: make([]float64, len(e.Members)), Predicted: make([]int, set.N)}
-	x := make([]float32, batch*m0.In.Size())
-	idx := make([]int, batch)
 	probs := make([][]float32, len(e.Members)) // [member][n·K], copied out of each member's buffer
 	for i := range probs {
 		probs[i] = make([]float32, batch*k)
@@ -103,12 +97,7 @@ func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
 	votes, sums := make([]int, k), make([]float64, k)
 	right := make([]int, len(e.Members))
 	ensRight := 0
-	for lo := 0; lo < set.N; lo += batch {
-		n := min(batch, set.N-lo)
-		for i := range n {
-			idx[i] = lo + i
-		}
-		set.Batch(x, idx[:n])
+	e.batches(set, func(lo, n int, x []float32) {
 		for j, m := range e.Members {
 			copy(probs[j], m.Forward(x, n, false))
 		}
@@ -126,7 +115,7 @@ func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
 				ensRight++
 			}
 		}
-	}
+	})
 	for j := range right {
 		ev.Members[j] = float64(right[j]) / float64(max(set.N, 1))
 	}
@@ -138,13 +127,36 @@ func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
 // example of set, [set.N][K]: an ensemble as one soft classifier, e.g. the
 // teacher of train.Config.Teacher.
 func (e *Ensemble) Probabilities(set *data.Set) []float32 {
-	m0 := e.Members[0]
-	k, batch := m0.Classes(), m0.MaxBatch
-	for _, m := range e.Members {
-		batch = min(batch, m.MaxBatch)
-	}
+	k := e.Members[0].Classes()
 	sums := make([]float64, set.N*k)
-	x := make([]float32, batch*m0.In.Size())
+	e.batches(set, func(lo, n int, x []float32) {
+		for _, m := range e.Members {
+			for i, p := range m.Forward(x, n, false)[:n*k] {
+				sums[lo*k+i] += float64(p)
+			}
+		}
+	})
+	out := make([]float32, len(sums))
+	for i, s := range sums {
+		out[i] = float32(s / float64(len(e.Members)))
+	}
+	return out
+}
+
+// batch returns the largest batch every member takes.
+func (e *Ensemble) batch() int {
+	b := e.Members[0].MaxBatch
+	for _, m := range e.Members {
+		b = min(b, m.MaxBatch)
+	}
+	return b
+}
+
+// batches calls f with each batch of set in order: its first example lo,
+// its size n and its images x [n][C][H][W].
+func (e *Ensemble) batches(set *data.Set, f func(lo, n int, x []float32)) {
+	batch := e.batch()
+	x := make([]float32, batch*e.Members[0].In.Size())
 	idx := make([]int, batch)
 	for lo := 0; lo < set.N; lo += batch {
 		n := min(batch, set.N-lo)
@@ -152,15 +164,6 @@ func (e *Ensemble) Probabilities(set *data.Set) []float32 {
 			idx[i] = lo + i
 		}
 		set.Batch(x, idx[:n])
-		for _, m := range e.Members {
-			for i, p := range m.Forward(x, n, false)[:n*k] {
-				sums[lo*k+i] += float64(p)
-			}
-		}
+		f(lo, n, x[:n*e.Members[0].In.Size()])
 	}
-	out := make([]float32, len(sums))
-	for i, s := range sums {
-		out[i] = float32(s / float64(len(e.Members)))
-	}
-	return out
 }
