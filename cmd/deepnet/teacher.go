@@ -26,9 +26,8 @@ func (f *trainFlags) teacherFiles() []string {
 // targets with weight --teacher-weight. They are computed once, on the
 // undistorted images: a distorted image keeps its image's targets as it
 // keeps its label, and a step costs no teacher forward pass. On the images
-// they were trained on, networks are nearly certain (a mean probability of
-// 0.998 for the label for two `best` networks), so the targets say little
-// beyond the label unless T > 1. It returns a line that describes the
+// they were trained on, networks are nearly certain, so the targets say
+// little beyond the label unless T > 1. It returns a line that describes the
 // teachers ("" without --teacher).
 func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set) (string, error) {
 	files := f.teacherFiles()
