@@ -22,6 +22,9 @@ const (
 	Average Method = "average"
 )
 
+// Methods lists every method, the book's first.
+var Methods = []Method{Vote, Average}
+
 // ParseMethod checks a method name.
 func ParseMethod(s string) (Method, error) {
 	switch Method(s) {
@@ -79,9 +82,26 @@ func New(members []*nn.Network, method Method) (*Ensemble, error) {
 // Evaluation is the accuracy of each member and of the ensemble on a set.
 type Evaluation struct {
 	Members  []float64
-	Ensemble float64
+	Ensemble float64 // with the ensemble's Method
+	// ByMethod holds the ensemble's accuracy with each of Methods, from the
+	// same forward passes.
+	ByMethod map[Method]float64
 	// Predicted holds the ensemble's class for each example.
 	Predicted []int
+}
+
+// Choose returns the method of highest accuracy in validation, an
+// Evaluation on a validation set; a tie goes to Vote, the book's. Choosing
+// on validation and reporting test accuracy there keeps the test set out
+// of the choice.
+func Choose(validation *Evaluation) Method {
+	best := Methods[0]
+	for _, m := range Methods[1:] {
+		if validation.ByMethod[m] > validation.ByMethod[best] {
+			best = m
+		}
+	}
+	return best
 }
 
 // Evaluate classifies every example of set with each member and with the
@@ -96,7 +116,7 @@ func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
 	one := make([][]float32, len(e.Members))
 	votes, sums := make([]int, k), make([]float64, k)
 	right := make([]int, len(e.Members))
-	ensRight := 0
+	methodRight := make([]int, len(Methods))
 	e.batches(set, func(lo, n int, x []float32) {
 		for j, m := range e.Members {
 			copy(probs[j], m.Forward(x, n, false))
@@ -109,17 +129,25 @@ func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
 					right[j]++
 				}
 			}
-			c := Combine(e.Method, one, votes, sums)
-			ev.Predicted[lo+i] = c
-			if c == label {
-				ensRight++
+			for j, method := range Methods {
+				c := Combine(method, one, votes, sums)
+				if method == e.Method {
+					ev.Predicted[lo+i] = c
+				}
+				if c == label {
+					methodRight[j]++
+				}
 			}
 		}
 	})
 	for j := range right {
 		ev.Members[j] = float64(right[j]) / float64(max(set.N, 1))
 	}
-	ev.Ensemble = float64(ensRight) / float64(max(set.N, 1))
+	ev.ByMethod = make(map[Method]float64, len(Methods))
+	for j, method := range Methods {
+		ev.ByMethod[method] = float64(methodRight[j]) / float64(max(set.N, 1))
+	}
+	ev.Ensemble = ev.ByMethod[e.Method]
 	return ev
 }
 

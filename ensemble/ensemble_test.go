@@ -71,6 +71,7 @@ func TestEvaluateMatchesMembers(t *testing.T) {
 	// Recompute by hand, one example at a time.
 	x := make([]float32, 4)
 	votes, sums := make([]int, 3), make([]float64, 3)
+	right := map[Method]int{}
 	for i := 0; i < set.N; i++ {
 		set.Batch(x, []int{i})
 		var probs [][]float32
@@ -80,6 +81,22 @@ func TestEvaluateMatchesMembers(t *testing.T) {
 		if c := Combine(Vote, probs, votes, sums); c != ev.Predicted[i] {
 			t.Fatalf("example %d: ensemble says %d, by hand %d", i, ev.Predicted[i], c)
 		}
+		for _, method := range Methods {
+			if Combine(method, probs, votes, sums) == int(set.Labels[i]) {
+				right[method]++
+			}
+		}
+	}
+	for _, method := range Methods {
+		if want := float64(right[method]) / float64(set.N); ev.ByMethod[method] != want {
+			t.Errorf("%s: accuracy %v, by hand %v", method, ev.ByMethod[method], want)
+		}
+	}
+	if right[Vote] == right[Average] {
+		t.Errorf("the test examples do not tell the methods apart (%d right each)", right[Vote])
+	}
+	if ev.Ensemble != ev.ByMethod[Vote] {
+		t.Errorf("Ensemble %v is not the vote's accuracy %v", ev.Ensemble, ev.ByMethod[Vote])
 	}
 	if len(ev.Members) != 3 {
 		t.Fatal(ev.Members)
@@ -113,6 +130,22 @@ func TestProbabilitiesAreTheMembersMean(t *testing.T) {
 			if math.Abs(float64(got[i*3+c])-want) > 1e-6 {
 				t.Fatalf("example %d class %d: %v, want %v", i, c, got[i*3+c], want)
 			}
+		}
+	}
+}
+
+func TestChoose(t *testing.T) {
+	for _, c := range []struct {
+		vote, average float64
+		want          Method
+	}{
+		{0.9973, 0.9972, Vote},
+		{0.9972, 0.9974, Average},
+		{0.9973, 0.9973, Vote}, // a tie goes to the book's method
+	} {
+		ev := &Evaluation{ByMethod: map[Method]float64{Vote: c.vote, Average: c.average}}
+		if got := Choose(ev); got != c.want {
+			t.Errorf("vote %v, average %v: chose %s, want %s", c.vote, c.average, got, c.want)
 		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := newTrainFlags("ensemble")
 	members := f.fs.Int("members", 5, "number of networks to train (seeds --seed, --seed+1, ...)")
-	method := f.fs.String("method", "vote", "how members combine: vote (plurality, ties by summed probability) or average")
+	method := f.fs.String("method", "vote", "how members combine: vote (plurality, ties by summed probability), average, or validation (the one of the two with the higher validation accuracy; a tie goes to vote)")
 	saveDir := f.fs.String("save", "", "save each trained member into this directory as member-SEED.safetensors; members found there are loaded, not trained again")
 	f.fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: deepnet ensemble [flags] [MODEL.safetensors ...]\n\nWith model files, evaluates them; otherwise trains --members networks.")
@@ -32,9 +32,12 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		return errUsage
 	}
-	m, err := ensemble.ParseMethod(*method)
-	if err != nil {
-		return err
+	m, choose := ensemble.Vote, *method == "validation"
+	var err error
+	if !choose {
+		if m, err = ensemble.ParseMethod(*method); err != nil {
+			return fmt.Errorf("%w (or validation)", err)
+		}
 	}
 	var nets []*nn.Network
 	var d *data.MNIST
@@ -128,7 +131,15 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	for i := range nets {
 		fmt.Fprintf(stdout, "member %d: validation %.2f%%  test %.2f%%\n", i+1, 100*val.Members[i], 100*test.Members[i])
 	}
-	fmt.Fprintf(stdout, "ensemble of %d (%s): validation %.2f%%  test accuracy %.2f%%\n", len(nets), m, 100*val.Ensemble, 100*test.Ensemble)
+	for _, mm := range ensemble.Methods {
+		fmt.Fprintf(stdout, "%s: validation %.2f%%  test %.2f%%\n", mm, 100*val.ByMethod[mm], 100*test.ByMethod[mm])
+	}
+	how := string(m)
+	if choose {
+		m = ensemble.Choose(val)
+		how = string(m) + ", chosen on validation"
+	}
+	fmt.Fprintf(stdout, "ensemble of %d (%s): validation %.2f%%  test accuracy %.2f%%\n", len(nets), how, 100*val.ByMethod[m], 100*test.ByMethod[m])
 	return nil
 }
 

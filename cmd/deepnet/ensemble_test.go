@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,9 +53,49 @@ func TestEnsembleSaveAndResume(t *testing.T) {
 	if f1, f2 := final.FindString(out1), final.FindString(out2); f1 == "" || f1 != f2 {
 		t.Errorf("ensemble lines differ: %q and %q", f1, f2)
 	}
+	checkChosenOnValidation(t, dir, filepath.Join(save, "member-7.safetensors"), filepath.Join(save, "member-8.safetensors"))
 	// A saved member of another network is an error.
 	other := append([]string{"ensemble", "--members", "2", "--save", save, "--net", "fc:20:relu softmax:10"}, flags[2:]...)
 	if code, _, errOut := deepnet(t, other...); code != 1 || !strings.Contains(errOut, "holds the network") {
 		t.Errorf("another network: exit %d, stderr %q", code, errOut)
 	}
+}
+
+// checkChosenOnValidation evaluates saved members with --method validation
+// and checks that the ensemble line reports the method of the higher
+// validation accuracy (vote on a tie) with that method's numbers.
+func checkChosenOnValidation(t *testing.T, dir string, files ...string) {
+	t.Helper()
+	code, out, errOut := deepnet(t, append([]string{"ensemble", "--method", "validation", "--data", dir}, files...)...)
+	if code != 0 {
+		t.Fatalf("--method validation: exit %d\n%s\n%s", code, out, errOut)
+	}
+	line := map[string][]string{}
+	for _, m := range []string{"vote", "average"} {
+		line[m] = regexp.MustCompile(`(?m)^` + m + `: validation ([0-9.]+)%  test ([0-9.]+)%$`).FindStringSubmatch(out)
+		if line[m] == nil {
+			t.Fatalf("no %s line:\n%s", m, out)
+		}
+	}
+	want := "vote"
+	if percent(t, line["average"][1]) > percent(t, line["vote"][1]) {
+		want = "average"
+	}
+	final := fmt.Sprintf("ensemble of %d (%s, chosen on validation): validation %s%%  test accuracy %s%%",
+		len(files), want, line[want][1], line[want][2])
+	if !strings.Contains(out, final) {
+		t.Errorf("want %q in:\n%s", final, out)
+	}
+	if code, _, errOut := deepnet(t, "ensemble", "--method", "median", "--data", dir, files[0]); code != 1 || !strings.Contains(errOut, "or validation") {
+		t.Errorf("--method median: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func percent(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
