@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -112,8 +113,41 @@ func TestSchedules(t *testing.T) {
 	if f := c.Factor(9, 10); f <= 0 || f > 0.03 {
 		t.Fatalf("cosine last epoch %v", f)
 	}
-	if _, err := ParseSchedule("linear"); err == nil || !strings.Contains(err.Error(), "valid") {
-		t.Fatalf("bad schedule: %v", err)
+	for _, bad := range []string{"linear", "cosine:1:10", "cosine:-0.1:10", "cosine:0.2:-1", "cosine:0.2", "step:0:0.5"} {
+		if _, err := ParseSchedule(bad); err == nil || !strings.Contains(err.Error(), "valid") {
+			t.Errorf("bad schedule %q: %v", bad, err)
+		}
+	}
+}
+
+func TestCosineFloorHold(t *testing.T) {
+	s, err := ParseSchedule("cosine:0.2:15")
+	if err != nil || s.String() != "cosine:0.2:15" {
+		t.Fatalf("%v %v", s, err)
+	}
+	plain := CosineSchedule{}
+	for e := range 60 {
+		f := s.Factor(e, 60)
+		switch {
+		case e < 45:
+			// The plain cosine over 45 epochs, squeezed into [0.2, 1].
+			if want := 0.2 + 0.8*plain.Factor(e, 45); math.Abs(f-want) > 1e-15 {
+				t.Errorf("epoch %d: %v, want %v", e, f, want)
+			}
+		case f != 0.2:
+			t.Errorf("held epoch %d: %v, want 0.2", e, f)
+		}
+	}
+	if f := s.Factor(44, 60); f <= 0.2 || f > 0.21 {
+		t.Errorf("last annealed epoch %v, want just above the floor", f)
+	}
+	// Floor 0 and no hold is the plain cosine, to the bit (the presets'
+	// numbers depend on it).
+	zero, _ := ParseSchedule("cosine:0:0")
+	for e := range 60 {
+		if zero.Factor(e, 60) != plain.Factor(e, 60) {
+			t.Fatalf("cosine:0:0 differs from cosine at epoch %d", e)
+		}
 	}
 }
 

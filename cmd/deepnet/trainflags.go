@@ -52,7 +52,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.Float64Var(&f.momentum, "momentum", 0, "momentum μ (0: plain SGD as network3)")
 	fs.BoolVar(&f.nesterov, "nesterov", false, "use Nesterov momentum")
 	fs.Float64Var(&f.smoothing, "label-smoothing", -1, "label smoothing ε: train towards (1-ε) on the label and ε/K on every class (0: off; default: the preset's)")
-	fs.StringVar(&f.schedule, "schedule", "", "learning-rate schedule: const, step:EVERY:GAMMA or cosine (default: the preset's)")
+	fs.StringVar(&f.schedule, "schedule", "", "learning-rate schedule: const, step:EVERY:GAMMA, cosine, or cosine:FLOOR:HOLD (anneal to FLOOR·η, then hold it for the last HOLD epochs) (default: the preset's)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed: the same seed gives the same weights and numbers")
 	fs.StringVar(&f.dataDir, "data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only")
