@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 
@@ -125,5 +126,69 @@ func TestAverageResumes(t *testing.T) {
 				t.Fatalf("%s[%d]: resumed %v, uninterrupted %v", p.Name, j, q, v)
 			}
 		}
+	}
+}
+
+// TestSelectLast: with Config.SelectLast only the last epochs and the
+// averaged weights are candidates for the best, and KeepBest leaves the
+// network with the chosen candidate's weights.
+func TestSelectLast(t *testing.T) {
+	// Validation images of pure noise with random labels: its accuracy
+	// wanders from epoch to epoch, so the best epoch overall can lie
+	// outside the window.
+	noise := synthetic(60, 2)
+	rng := rand.New(rand.NewPCG(3, 0))
+	for i := range noise.Images {
+		noise.Images[i] = uint8(rng.IntN(230))
+	}
+	d := &data.MNIST{Train: synthetic(100, 1), Validation: noise, Test: synthetic(40, 3)}
+	run := func(selectLast int) (*Result, [][][]float32, [][]float32) {
+		net := smallNet(t, "fc:8:relu softmax:2", 10, 3)
+		cfg := Config{Epochs: 6, Batch: 10, Eta: 0.3, Seed: 3, Average: 2, KeepBest: true, SelectLast: selectLast}
+		var snaps [][][]float32 // the weights each record was evaluated with
+		cfg.OnEpoch = func(Epoch) {
+			var s [][]float32
+			for _, p := range net.Params() {
+				s = append(s, append([]float32(nil), p.Value.Data...))
+			}
+			snaps = append(snaps, s)
+		}
+		res, err := Run(context.Background(), net, d, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var final [][]float32
+		for _, p := range net.Params() {
+			final = append(final, p.Value.Data)
+		}
+		return res, snaps, final
+	}
+	all, _, _ := run(0)
+	for _, e := range all.Epochs {
+		t.Logf("%s: validation %.3f", e.Name(), e.Validation)
+	}
+	if all.BestEpoch >= 4 {
+		t.Fatalf("precondition: over all epochs the best is %d, inside the window; pick another seed", all.BestEpoch)
+	}
+	last, snaps, final := run(2)
+	want := last.Epochs[4]
+	for _, e := range last.Epochs[5:] {
+		if e.Validation >= want.Validation {
+			want = e
+		}
+	}
+	if last.BestEpoch != want.Epoch || last.TestAtBest != want.Test {
+		t.Fatalf("best %d (test %v), want %d (%v) of the last 2 epochs and the mean", last.BestEpoch, last.TestAtBest, want.Epoch, want.Test)
+	}
+	for i := range final {
+		for j, v := range final[i] {
+			if v != snaps[want.Epoch][i][j] {
+				t.Fatalf("the network does not hold the weights of %s", want.Name())
+			}
+		}
+	}
+	net := smallNet(t, "fc:8:relu softmax:2", 10, 3)
+	if _, err := Run(context.Background(), net, d, Config{Epochs: 6, Batch: 10, Eta: 0.3, SelectLast: 2, Patience: 3}); err == nil {
+		t.Error("SelectLast with Patience accepted")
 	}
 }

@@ -53,6 +53,9 @@ func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
 	if !(cfg.LabelSmoothing >= 0 && cfg.LabelSmoothing < 1) {
 		return nil, fmt.Errorf("train: label smoothing %v outside [0, 1)", cfg.LabelSmoothing)
 	}
+	if cfg.SelectLast < 0 || cfg.SelectLast > cfg.Epochs || (cfg.SelectLast > 0 && cfg.Patience > 0) {
+		return nil, fmt.Errorf("train: selecting among the last %d epochs: want 0..%d epochs and no early stopping (patience %d)", cfg.SelectLast, cfg.Epochs, cfg.Patience)
+	}
 	net.LabelSmoothing = cfg.LabelSmoothing
 	if err := checkTeacher(cfg, set.N, net.Classes()); err != nil {
 		return nil, err

@@ -141,13 +141,16 @@ func TestEvalErrors(t *testing.T) {
 func TestEvalNamesAveragedWeights(t *testing.T) {
 	dir := mnistDir(t)
 	path := filepath.Join(t.TempDir(), "avg.safetensors")
-	code, out, errOut := deepnet(t, "train", "--net", smallNet, "--epochs", "3", "--average", "2", "--train-limit", "1000",
+	code, out, errOut := deepnet(t, "train", "--net", smallNet, "--epochs", "3", "--average", "2", "--select-last", "2", "--train-limit", "1000",
 		"--eta", "1e-300", "--seed", "1", "--data", dir, "--out", path)
 	if code != 0 {
 		t.Fatalf("train: exit %d\n%s\n%s", code, out, errOut)
 	}
 	if !strings.Contains(out, "(weights of the mean of epochs 2-3)") {
 		t.Fatalf("train did not save the averaged weights:\n%s", out)
+	}
+	if !strings.Contains(out, "best validation accuracy (of the last 2 epochs and the averaged weights)") {
+		t.Errorf("train does not say where it selected:\n%s", out)
 	}
 	code, out, errOut = deepnet(t, "eval", "--model", path, "--data", dir)
 	if code != 0 {

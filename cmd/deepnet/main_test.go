@@ -107,6 +107,8 @@ func TestBadInputsGiveOneLineErrors(t *testing.T) {
 		{[]string{"train", "--net", "conv:20x5 softmax:10"}, "valid layers: conv:"},
 		{[]string{"train", "--init", "xavier"}, "valid: network3, he"},
 		{[]string{"train", "--schedule", "linear"}, "valid: const"},
+		{[]string{"train", "--preset", "best", "--patience", "5"}, "--select-last 0"},
+		{[]string{"train", "--select-last", "5", "--epochs", "4"}, "more than the 4 epochs"},
 	} {
 		code, out, errOut := deepnet(t, c.args...)
 		if code != 1 || !strings.Contains(errOut, c.want) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {

@@ -136,8 +136,15 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if best.Averaged {
 		there = "those weights"
 	}
-	fmt.Fprintf(stdout, "best validation accuracy %.2f%% at %s; test accuracy at %s %.2f%%  (%s)\n",
-		100*res.BestValidation, best.Name(), there, 100*res.TestAtBest, time.Since(start).Round(time.Second))
+	among := ""
+	if cfg.SelectLast > 0 {
+		among = fmt.Sprintf(" (of the last %d epochs)", cfg.SelectLast)
+		if cfg.Average > 0 {
+			among = fmt.Sprintf(" (of the last %d epochs and the averaged weights)", cfg.SelectLast)
+		}
+	}
+	fmt.Fprintf(stdout, "best validation accuracy%s %.2f%% at %s; test accuracy at %s %.2f%%  (%s)\n",
+		among, 100*res.BestValidation, best.Name(), there, 100*res.TestAtBest, time.Since(start).Round(time.Second))
 	if f.plot != "" {
 		title := "preset " + p.Name
 		if f.net != "" {

@@ -28,7 +28,7 @@ type trainFlags struct {
 	seed                 uint64
 	dataDir              string
 	trainLimit, patience int
-	average              int
+	average, selectLast  int
 	metrics, plot, out   string
 	shift, workers       int
 	rotate               float64
@@ -58,6 +58,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only")
 	fs.IntVar(&f.patience, "patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
 	fs.IntVar(&f.average, "average", -1, "also evaluate the mean of the weights of the last N epochs, after recomputing batch normalisation's statistics (stochastic weight averaging; 0: off; default: the preset's)")
+	fs.IntVar(&f.selectLast, "select-last", -1, "choose the best validation epoch among the last N epochs and the averaged weights only (0: among all epochs, as network3; default: the preset's)")
 	fs.StringVar(&f.teachers, "teacher", "", "distillation: train towards the mean probabilities of these model files (comma-separated) as well as the labels")
 	fs.Float64Var(&f.teacherWeight, "teacher-weight", -1, "the teachers' share α of each target, the labels' 1-α (default 0.5 with --teacher)")
 	fs.Float64Var(&f.teacherTemp, "teacher-temperature", 1, "soften the teachers' probabilities p to p^(1/T), normalised (T > 1 spreads them over the other classes)")
@@ -119,6 +120,9 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	if f.average >= 0 {
 		p.Average = f.average
 	}
+	if f.selectLast >= 0 {
+		p.SelectLast = f.selectLast
+	}
 	if f.shift >= 0 {
 		p.Augment.MaxShift = f.shift
 	}
@@ -160,13 +164,16 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	if !(p.LabelSmoothing < 1) {
 		return nn.Config{}, train.Config{}, p, fmt.Errorf("--label-smoothing %v: want 0 ≤ ε < 1", p.LabelSmoothing)
 	}
-	if p.Average > p.Epochs {
-		return nn.Config{}, train.Config{}, p, fmt.Errorf("--average %d: more than the %d epochs", p.Average, p.Epochs)
+	if p.Average > p.Epochs || p.SelectLast > p.Epochs {
+		return nn.Config{}, train.Config{}, p, fmt.Errorf("--average %d, --select-last %d: more than the %d epochs", p.Average, p.SelectLast, p.Epochs)
+	}
+	if p.SelectLast > 0 && f.patience > 0 {
+		return nn.Config{}, train.Config{}, p, fmt.Errorf("--patience stops at a time --select-last %d cannot know: use one of them (--select-last 0)", p.SelectLast)
 	}
 	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: f.seed, Init: init}
 	trainCfg := train.Config{Epochs: p.Epochs, Batch: p.Batch, Eta: p.Eta, Lambda: p.Lambda,
 		Momentum: p.Momentum, Nesterov: p.Nesterov, LabelSmoothing: p.LabelSmoothing, Schedule: sched, Seed: f.seed, Patience: f.patience,
-		Augment: p.Augment, KeepBest: true, Average: p.Average}
+		Augment: p.Augment, KeepBest: true, Average: p.Average, SelectLast: p.SelectLast}
 	return netCfg, trainCfg, p, nil
 }
 
