@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/nn"
 )
 
 // TestAverageIsTheMeanOfTheLastEpochs checks that Config.Average leaves the
@@ -23,11 +24,7 @@ func TestAverageIsTheMeanOfTheLastEpochs(t *testing.T) {
 		if e.Averaged {
 			return
 		}
-		var s [][]float32
-		for _, p := range net.Params() {
-			s = append(s, append([]float32(nil), p.Value.Data...))
-		}
-		snaps = append(snaps, s)
+		snaps = append(snaps, weights(net))
 	}
 	res, err := Run(context.Background(), net, d, cfg)
 	if err != nil {
@@ -146,22 +143,12 @@ func TestSelectLast(t *testing.T) {
 		net := smallNet(t, "fc:8:relu softmax:2", 10, 3)
 		cfg := Config{Epochs: 6, Batch: 10, Eta: 0.3, Seed: 3, Average: 2, KeepBest: true, SelectLast: selectLast}
 		var snaps [][][]float32 // the weights each record was evaluated with
-		cfg.OnEpoch = func(Epoch) {
-			var s [][]float32
-			for _, p := range net.Params() {
-				s = append(s, append([]float32(nil), p.Value.Data...))
-			}
-			snaps = append(snaps, s)
-		}
+		cfg.OnEpoch = func(Epoch) { snaps = append(snaps, weights(net)) }
 		res, err := Run(context.Background(), net, d, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var final [][]float32
-		for _, p := range net.Params() {
-			final = append(final, p.Value.Data)
-		}
-		return res, snaps, final
+		return res, snaps, weights(net)
 	}
 	all, _, _ := run(0)
 	for _, e := range all.Epochs {
@@ -191,4 +178,13 @@ func TestSelectLast(t *testing.T) {
 	if _, err := Run(context.Background(), net, d, Config{Epochs: 6, Batch: 10, Eta: 0.3, SelectLast: 2, Patience: 3}); err == nil {
 		t.Error("SelectLast with Patience accepted")
 	}
+}
+
+// weights returns a copy of net's parameters' values, in Params order.
+func weights(net *nn.Network) [][]float32 {
+	var w [][]float32
+	for _, p := range net.Params() {
+		w = append(w, append([]float32(nil), p.Value.Data...))
+	}
+	return w
 }
