@@ -51,8 +51,8 @@ type Config struct {
 	// in an annealed run the epochs differ on validation by noise, and the
 	// maximum over all of them is often an early epoch that was lucky on
 	// validation (a `best` run's epoch 41: 99.72% validation, 99.56% test,
-	// against 99.68% on average for its last ten epochs). It cannot be combined
-	// with Patience, which stops at a time no window can know.
+	// against 99.68% on average for its last ten epochs). It cannot be
+	// combined with Patience, which stops at a time no window can know.
 	SelectLast int
 	// Average, when positive, also evaluates the mean of the weights at
 	// the ends of the last Average epochs (stochastic weight averaging; see
