@@ -63,6 +63,9 @@ func Combine(method Method, probs [][]float32, votes []int, sums []float64) int 
 type Ensemble struct {
 	Members []*nn.Network
 	Method  Method
+	// Views, when set, is test-time augmentation: each member sees every
+	// image through each view and its probabilities are the mean over them.
+	Views []data.View
 }
 
 // New checks that members agree on input shape and classes.
@@ -117,9 +120,9 @@ func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
 	votes, sums := make([]int, k), make([]float64, k)
 	right := make([]int, len(e.Members))
 	methodRight := make([]int, len(Methods))
-	e.batches(set, func(lo, n int, x []float32) {
+	e.batches(set, func(lo, n int, forward func(m *nn.Network) []float32) {
 		for j, m := range e.Members {
-			copy(probs[j], m.Forward(x, n, false))
+			copy(probs[j], forward(m))
 		}
 		for i := 0; i < n; i++ {
 			label := int(set.Labels[lo+i])
@@ -157,9 +160,9 @@ func (e *Ensemble) Evaluate(set *data.Set) *Evaluation {
 func (e *Ensemble) Probabilities(set *data.Set) []float32 {
 	k := e.Members[0].Classes()
 	sums := make([]float64, set.N*k)
-	e.batches(set, func(lo, n int, x []float32) {
+	e.batches(set, func(lo, n int, forward func(m *nn.Network) []float32) {
 		for _, m := range e.Members {
-			for i, p := range m.Forward(x, n, false)[:n*k] {
+			for i, p := range forward(m)[:n*k] {
 				sums[lo*k+i] += float64(p)
 			}
 		}
@@ -181,17 +184,33 @@ func (e *Ensemble) batch() int {
 }
 
 // batches calls f with each batch of set in order: its first example lo,
-// its size n and its images x [n][C][H][W].
-func (e *Ensemble) batches(set *data.Set, f func(lo, n int, x []float32)) {
-	batch := e.batch()
-	x := make([]float32, batch*e.Members[0].In.Size())
+// its size n, and forward, which returns a member's probabilities [n][K]
+// for the batch (the mean over e.Views, if any), valid until its next call.
+func (e *Ensemble) batches(set *data.Set, f func(lo, n int, forward func(m *nn.Network) []float32)) {
+	batch, size, k := e.batch(), e.Members[0].In.Size(), e.Members[0].Classes()
+	x := make([]float32, batch*size)
+	img := make([]uint8, size)
+	mean := make([]float32, batch*k)
 	idx := make([]int, batch)
 	for lo := 0; lo < set.N; lo += batch {
 		n := min(batch, set.N-lo)
 		for i := range n {
 			idx[i] = lo + i
 		}
-		set.Batch(x, idx[:n])
-		f(lo, n, x[:n*e.Members[0].In.Size()])
+		if len(e.Views) == 0 {
+			set.Batch(x, idx[:n])
+			f(lo, n, func(m *nn.Network) []float32 { return m.Forward(x[:n*size], n, false) })
+			continue
+		}
+		f(lo, n, func(m *nn.Network) []float32 {
+			clear(mean)
+			for _, v := range e.Views {
+				v.Batch(x, set, idx[:n], img)
+				for j, p := range m.Forward(x[:n*size], n, false)[:n*k] {
+					mean[j] += p / float32(len(e.Views))
+				}
+			}
+			return mean[:n*k]
+		})
 	}
 }

@@ -149,3 +149,45 @@ func TestChoose(t *testing.T) {
 		}
 	}
 }
+
+func TestViewsAverageEachMemberOverTheViews(t *testing.T) {
+	members, set := testMembers(t)
+	views := []data.View{{}, {DX: 1}, {DY: 1, DX: -1}}
+	e, err := New(members, Average)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Views = views
+	got := e.Probabilities(set)
+	// By hand: the members' mean over each view's set, made in advance.
+	want := make([]float64, set.N*3)
+	x := make([]float32, 4)
+	for _, v := range views {
+		vs := set.Clone()
+		for i := range set.N {
+			v.Apply(vs.Image(i), set.Image(i), set.Rows, set.Cols)
+		}
+		for i := range set.N {
+			vs.Batch(x, []int{i})
+			for _, m := range members {
+				for c, p := range m.Forward(x, 1, false)[:3] {
+					want[i*3+c] += float64(p) / float64(len(members)*len(views))
+				}
+			}
+		}
+	}
+	for i, w := range want {
+		if math.Abs(float64(got[i])-w) > 1e-6 {
+			t.Fatalf("example %d class %d: %v, want %v", i/3, i%3, got[i], w)
+		}
+	}
+	// Evaluate counts a member right where its mean over the views is.
+	ev := e.Evaluate(set)
+	for j, m := range members {
+		single, _ := New([]*nn.Network{m}, Average)
+		single.Views = views
+		if one := single.Evaluate(set); one.Ensemble != ev.Members[j] {
+			t.Errorf("member %d: %v in the ensemble, %v alone", j+1, ev.Members[j], one.Ensemble)
+		}
+	}
+}

@@ -54,6 +54,15 @@ type Config struct {
 	// against 99.68% on average for its last ten epochs). It cannot be
 	// combined with Patience, which stops at a time no window can know.
 	SelectLast int
+	// Views, when set, is test-time augmentation: the evaluation of every
+	// candidate for the best epoch (all epochs, or the SelectLast window
+	// and the averaged weights) shows the network each validation and test
+	// image through these views and takes the class of largest mean
+	// probability (see Evaluator); the other epochs, which cannot be
+	// selected, are measured on the images as they are, at a fraction of
+	// the cost (Epoch.Views tells which). It changes what is measured and
+	// so which epoch is selected, not the training.
+	Views []data.View
 	// Average, when positive, also evaluates the mean of the weights at
 	// the ends of the last Average epochs (stochastic weight averaging; see
 	// average.go) as one more candidate after the last epoch.
@@ -92,6 +101,9 @@ type Epoch struct {
 	// the mean of: the last ones before it, fewer than Config.Average when
 	// early stopping ended the run inside the averaging window.
 	AveragedEpochs int `json:"averaged_epochs,omitempty"`
+	// Views is the number of views each image was seen through
+	// (Config.Views), 0 for the images as they are.
+	Views int `json:"views,omitempty"`
 }
 
 // Name names the record for people: "epoch 7" (numbered from 1), or for
@@ -153,7 +165,7 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		}
 	}
 	res := &ck.Result
-	ev := NewEvaluator(net)
+	plain, viewed := NewEvaluator(net), NewEvaluator(net, cfg.Views...)
 	params := net.Params()
 	avg := newAverager(params, cfg)
 	if cfg.Resume != nil {
@@ -165,10 +177,15 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 	// record evaluates rec's weights, times it from start, makes it the
 	// best if it is, and saves and reports the run's state.
 	record := func(rec Epoch, start time.Time) error {
+		candidate := rec.Averaged || cfg.SelectLast <= 0 || rec.Epoch >= cfg.Epochs-cfg.SelectLast
+		ev := plain
+		if candidate && viewed.views != nil {
+			ev, rec.Views = viewed, len(viewed.views)
+		}
 		rec.Validation, rec.Test = ev.Accuracy(d.Validation), ev.Accuracy(d.Test)
 		rec.Seconds = time.Since(start).Seconds()
 		res.Epochs = append(res.Epochs, rec)
-		if rec.Averaged || cfg.SelectLast <= 0 || rec.Epoch >= cfg.Epochs-cfg.SelectLast {
+		if candidate {
 			ck.consider(rec, params, cfg.KeepBest)
 		}
 		if cfg.Checkpoint != "" {

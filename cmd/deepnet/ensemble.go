@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -41,7 +42,11 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var nets []*nn.Network
 	var d *data.MNIST
+	var views []data.View
 	if f.fs.NArg() > 0 {
+		if views, err = data.ParseViews(cmp.Or(f.tta, "none")); err != nil {
+			return fmt.Errorf("--tta: %w", err)
+		}
 		for _, path := range f.fs.Args() {
 			net, _, err := model.Load(path)
 			if err != nil {
@@ -61,6 +66,7 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
+		views = cfg.Views
 		if d, err = f.loadData(p, stderr); err != nil {
 			return err
 		}
@@ -125,6 +131,10 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	e, err := ensemble.New(nets, m)
 	if err != nil {
 		return err
+	}
+	if line := viewsLine(views); line != "" {
+		e.Views = views
+		fmt.Fprintln(stdout, line)
 	}
 	val := e.Evaluate(d.Validation)
 	test := e.Evaluate(d.Test)

@@ -54,6 +54,7 @@ func TestEnsembleSaveAndResume(t *testing.T) {
 		t.Errorf("ensemble lines differ: %q and %q", f1, f2)
 	}
 	checkChosenOnValidation(t, dir, filepath.Join(save, "member-7.safetensors"), filepath.Join(save, "member-8.safetensors"))
+	checkViewsAgree(t, dir, filepath.Join(save, "member-7.safetensors"))
 	// A saved member of another network is an error.
 	other := append([]string{"ensemble", "--members", "2", "--save", save, "--net", "fc:20:relu softmax:10"}, flags[2:]...)
 	if code, _, errOut := deepnet(t, other...); code != 1 || !strings.Contains(errOut, "holds the network") {
@@ -98,4 +99,25 @@ func percent(t *testing.T, s string) float64 {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// checkViewsAgree evaluates a saved network through the one-pixel shifts
+// (--tta shifts) as a one-member ensemble and with eval, two paths to the
+// same numbers.
+func checkViewsAgree(t *testing.T, dir, file string) {
+	t.Helper()
+	code, out, errOut := deepnet(t, "ensemble", "--tta", "shifts", "--data", dir, file)
+	m := regexp.MustCompile(`(?m)^member 1: validation ([0-9.]+)%  test ([0-9.]+)%$`).FindStringSubmatch(out)
+	if code != 0 || m == nil || !strings.Contains(out, "views    5 per image") {
+		t.Fatalf("ensemble --tta shifts: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, ev, errOut := deepnet(t, "eval", "--tta", "shifts", "--data", dir, "--model", file)
+	if code != 0 {
+		t.Fatalf("eval --tta shifts: exit %d\n%s\n%s", code, ev, errOut)
+	}
+	for i, what := range []string{"validation", "test"} {
+		if !strings.Contains(ev, what+" accuracy "+m[i+1]+"%") {
+			t.Errorf("ensemble --tta says %s %s%%, eval --tta does not:\n%s", what, m[i+1], ev)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/model"
@@ -22,8 +23,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	dataDir := fs.String("data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
 	miscPNG := fs.String("misclassified", "", fmt.Sprintf("draw the misclassified test digits (at most %d) into this PNG file", misclassifiedLimit))
 	confPNG := fs.String("confusion", "", "draw the confusion matrix into this PNG file")
+	tta := fs.String("tta", "none", ttaUsage)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	views, err := data.ParseViews(*tta)
+	if err != nil {
+		return fmt.Errorf("--tta: %w", err)
 	}
 	net, info, d, err := loadModelAndData(*modelPath, *dataDir, stderr)
 	if err != nil {
@@ -32,13 +38,19 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := evaluate(net, d.Test)
+	val, r := evaluate(net, d.Validation, views), evaluate(net, d.Test, views)
 	fmt.Fprintf(stdout, "model    %s (%s)\n", *modelPath, net.Spec)
 	if info != nil && info.BestEpoch > 0 {
 		// BestEpoch counts from 1, a train.Epoch from 0.
 		rec := train.Epoch{Epoch: info.BestEpoch - 1, Averaged: info.AveragedEpochs > 0, AveragedEpochs: info.AveragedEpochs}
 		fmt.Fprintf(stdout, "trained  %s of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved\n",
 			rec.Name(), info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy)
+	}
+	if line := viewsLine(views); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
+	if val.n > 0 {
+		fmt.Fprintf(stdout, "validation accuracy %.2f%%  (%d of %d correct)\n", 100*val.accuracy(), val.correct, val.n)
 	}
 	fmt.Fprintf(stdout, "test accuracy %.2f%%  (%d of %d correct)\n", 100*r.accuracy(), r.correct, r.n)
 	fmt.Fprintln(stdout)
@@ -88,8 +100,24 @@ type evaluation struct {
 	confusion [][]int
 }
 
-// evaluate classifies every example of set.
-func evaluate(net *nn.Network, set *data.Set) *evaluation {
+// ttaUsage documents the --tta flag of eval, train and ensemble.
+const ttaUsage = "test-time augmentation: see each image through these views and average the probabilities: none, shifts (the image and its four one-pixel shifts), rotations (the image and its rotations by ±5°), or a list such as \"id,rotate:-5,rotate:5\" of id, shift:DY:DX, rotate:DEGREES and zoom:Z terms joined by +"
+
+// viewsLine describes test-time augmentation for an output's header; ""
+// for none.
+func viewsLine(views []data.View) string {
+	if len(views) == 0 || len(views) == 1 && views[0].Identity() {
+		return ""
+	}
+	names := make([]string, len(views))
+	for i, v := range views {
+		names[i] = v.String()
+	}
+	return fmt.Sprintf("views    %d per image, probabilities averaged (test-time augmentation): %s", len(views), strings.Join(names, ","))
+}
+
+// evaluate classifies every example of set, seen through views.
+func evaluate(net *nn.Network, set *data.Set, views []data.View) *evaluation {
 	classes := net.Classes()
 	for _, l := range set.Labels {
 		classes = max(classes, int(l)+1)
@@ -98,7 +126,7 @@ func evaluate(net *nn.Network, set *data.Set) *evaluation {
 	for i := range r.confusion {
 		r.confusion[i] = make([]int, classes)
 	}
-	train.NewEvaluator(net).Predict(set, func(i, class int) {
+	train.NewEvaluator(net, views...).Predict(set, func(i, class int) {
 		r.predicted[i] = class
 		truth := int(set.Labels[i])
 		r.confusion[truth][class]++

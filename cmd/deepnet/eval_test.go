@@ -27,9 +27,10 @@ func trainSmall(t *testing.T, dir string, limit int) (string, string) {
 }
 
 var (
-	evalAccuracy = regexp.MustCompile(`(?m)^test accuracy ([0-9.]+)%  \((\d+) of (\d+) correct\)$`)
-	classRow     = regexp.MustCompile(`(?m)^ +(\d) +(\d+) +([0-9.]+)%$`)
-	confRow      = regexp.MustCompile(`(?m)^ +(\d)((?: +\d+){10})$`)
+	evalValidation = regexp.MustCompile(`(?m)^validation accuracy ([0-9.]+)%  \(\d+ of 10000 correct\)$`)
+	evalAccuracy   = regexp.MustCompile(`(?m)^test accuracy ([0-9.]+)%  \((\d+) of (\d+) correct\)$`)
+	classRow       = regexp.MustCompile(`(?m)^ +(\d) +(\d+) +([0-9.]+)%$`)
+	confRow        = regexp.MustCompile(`(?m)^ +(\d)((?: +\d+){10})$`)
 )
 
 func TestEval(t *testing.T) {
@@ -107,6 +108,19 @@ func TestEval(t *testing.T) {
 	for _, p := range []string{misc, conf} {
 		checkPNG(t, p, 200, 200)
 	}
+
+	// The validation accuracy is train's for the saved epoch too; through
+	// the one-pixel shifts (--tta) both accuracies are a new count.
+	if v := evalValidation.FindStringSubmatch(out); v == nil || !strings.Contains(trainOut, "best validation accuracy "+v[1]+"%") {
+		t.Errorf("eval's validation accuracy %v is not train's:\n%s\n%s", v, out, trainOut)
+	}
+	code, tta, errOut := deepnet(t, "eval", "--model", path, "--data", dir, "--tta", "shifts")
+	if code != 0 || !strings.Contains(tta, "views    5 per image") {
+		t.Fatalf("eval --tta shifts: exit %d\n%s\n%s", code, tta, errOut)
+	}
+	if g := evalAccuracy.FindStringSubmatch(tta); g == nil || g[3] != "10000" || g[2] == got[2] {
+		t.Errorf("eval --tta shifts: test accuracy %v, want a count of 10000 other than %s without views", g, got[2])
+	}
 }
 
 func TestEvalErrors(t *testing.T) {
@@ -121,6 +135,9 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"predict", "x.png"}, "--model FILE is required"},
 		{[]string{"viz", "--model", missing, "--out", t.TempDir()}, missing},
 		{[]string{"viz", "--model", missing}, "--out DIR is required"},
+		{[]string{"eval", "--model", missing, "--tta", "flip"}, "--tta"},
+		{[]string{"train", "--tta", "zoom:3"}, "--tta"},
+		{[]string{"ensemble", "--tta", "rotate:x", missing}, "--tta"},
 		{[]string{"viz", "--model", missing, "--out", t.TempDir(), "--image", "1", "--file", "x.png"}, "exclude each other"},
 	} {
 		code, out, errOut := deepnet(t, c.args...)

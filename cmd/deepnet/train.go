@@ -89,6 +89,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if teacher != "" {
 		fmt.Fprintln(stdout, teacher)
 	}
+	if line := viewsLine(cfg.Views); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
 	if presetAsIs(p, *resume != "", cfg.Teacher != nil) {
 		fmt.Fprintf(stdout, "expect   %s\n", p.Expect)
 	}
@@ -196,12 +199,16 @@ func withoutFlag(args []string, name string) []string {
 const checkpointFile = "checkpoint.safetensors"
 
 func printEpoch(w io.Writer, e train.Epoch, epochs int) {
+	through := ""
+	if e.Views > 0 {
+		through = fmt.Sprintf(" through %d views", e.Views)
+	}
 	if e.Averaged {
-		fmt.Fprintf(w, "averaged weights: validation accuracy %.2f%%  (%.1fs)\n", 100*e.Validation, e.Seconds)
+		fmt.Fprintf(w, "averaged weights: validation accuracy %.2f%%%s  (%.1fs)\n", 100*e.Validation, through, e.Seconds)
 		return
 	}
-	fmt.Fprintf(w, "epoch %d/%d: validation accuracy %.2f%%  (cost %.4f, %.1fs)\n",
-		e.Epoch+1, epochs, 100*e.Validation, e.Cost, e.Seconds)
+	fmt.Fprintf(w, "epoch %d/%d: validation accuracy %.2f%%%s  (cost %.4f, %.1fs)\n",
+		e.Epoch+1, epochs, 100*e.Validation, through, e.Cost, e.Seconds)
 }
 
 // plotCurves draws validation and test accuracy per epoch into a PNG.

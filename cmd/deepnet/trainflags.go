@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -37,6 +38,7 @@ type trainFlags struct {
 	teachers             string
 	teacherWeight        float64
 	teacherTemp          float64
+	tta                  string
 }
 
 func newTrainFlags(name string) *trainFlags {
@@ -70,6 +72,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.Float64Var(&f.rotate, "rotate", -1, "augment: rotate each training image by up to this many degrees")
 	fs.Float64Var(&f.scale, "scale", -1, "augment: zoom each training image by a factor in [1-S, 1+S]")
 	fs.StringVar(&f.elastic, "elastic", "", "augment: elastic distortion ALPHA:SIGMA (Simard et al. use 34:4), or off")
+	fs.StringVar(&f.tta, "tta", "", ttaUsage+" (default: the preset's)")
 	return f
 }
 
@@ -143,6 +146,13 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 		}
 		p.Augment.ElasticAlpha, p.Augment.ElasticSigma = alpha, sigma
 	}
+	if f.tta != "" {
+		p.TTA = f.tta
+	}
+	views, err := data.ParseViews(cmp.Or(p.TTA, "none"))
+	if err != nil {
+		return nn.Config{}, train.Config{}, p, fmt.Errorf("--tta: %w", err)
+	}
 	if err := p.Augment.Validate(); err != nil {
 		return nn.Config{}, train.Config{}, p, err
 	}
@@ -173,7 +183,7 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: f.seed, Init: init}
 	trainCfg := train.Config{Epochs: p.Epochs, Batch: p.Batch, Eta: p.Eta, Lambda: p.Lambda,
 		Momentum: p.Momentum, Nesterov: p.Nesterov, LabelSmoothing: p.LabelSmoothing, Schedule: sched, Seed: f.seed, Patience: f.patience,
-		Augment: p.Augment, KeepBest: true, Average: p.Average, SelectLast: p.SelectLast}
+		Augment: p.Augment, KeepBest: true, Average: p.Average, SelectLast: p.SelectLast, Views: views}
 	return netCfg, trainCfg, p, nil
 }
 

@@ -105,7 +105,7 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := evaluate(net, d.Test)
+	r := evaluate(net, d.Test, nil)
 	if err := write("misclassified.png", r.misclassified(d.Test, misclassifiedLimit)); err != nil {
 		return err
 	}

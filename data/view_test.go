@@ -1,0 +1,112 @@
+package data
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestViewApply(t *testing.T) {
+	src := make([]uint8, 28*28)
+	for i := range src {
+		src[i] = uint8(i * 37 % 251)
+	}
+	got, want := make([]uint8, len(src)), make([]uint8, len(src))
+	View{}.Apply(got, src, 28, 28)
+	if !slices.Equal(got, src) {
+		t.Error("the identity view changed the image")
+	}
+	View{DY: -1, DX: 2}.Apply(got, src, 28, 28)
+	Shift(want, src, 28, 28, -1, 2)
+	if !slices.Equal(got, want) {
+		t.Error("a shift view differs from Shift")
+	}
+	View{Degrees: 8}.Apply(got, src, 28, 28)
+	Rotate(want, src, 28, 28, 8*math.Pi/180)
+	if !slices.Equal(got, want) {
+		t.Error("a rotation view differs from Rotate")
+	}
+	View{Degrees: 5, Zoom: 0.1, DY: 1}.Apply(got, src, 28, 28)
+	affine(want, src, 28, 28, 5*math.Pi/180, 1.1, 1, 0)
+	if !slices.Equal(got, want) {
+		t.Error("a combined view differs from one affine pass")
+	}
+}
+
+func TestViewBatch(t *testing.T) {
+	s := NewSet(3, 4, 4)
+	for i := range s.Images {
+		s.Images[i] = uint8(i * 13)
+	}
+	dst, tmp, img := make([]float32, 2*16), make([]uint8, 16), make([]uint8, 16)
+	v := View{DX: 1}
+	v.Batch(dst, s, []int{2, 0}, tmp)
+	for k, i := range []int{2, 0} {
+		Shift(img, s.Image(i), 4, 4, 0, 1)
+		want := make([]float32, 16)
+		ToFloat(want, img)
+		if !slices.Equal(dst[k*16:(k+1)*16], want) {
+			t.Errorf("image %d of the batch is not image %d shifted", k, i)
+		}
+	}
+	View{}.Batch(dst, s, []int{1}, nil) // the identity needs no workspace
+	want := make([]float32, 16)
+	s.Batch(want, []int{1})
+	if !slices.Equal(dst[:16], want) {
+		t.Error("the identity view's batch differs from Set.Batch")
+	}
+}
+
+func TestParseViews(t *testing.T) {
+	shifts, err := ParseViews("shifts")
+	if err != nil || len(shifts) != 5 || !shifts[0].Identity() {
+		t.Fatalf("shifts: %v, %v", shifts, err)
+	}
+	for i, s := range ExpandShifts {
+		if shifts[i+1] != (View{DY: s[0], DX: s[1]}) {
+			t.Errorf("shifts[%d] = %v, want expand_mnist.py's shift %v", i+1, shifts[i+1], s)
+		}
+	}
+	shifts[0].DY = 9 // a copy: the named set is not modified
+	if ViewSets["shifts"][0].DY != 0 {
+		t.Fatal("ParseViews returned the named set itself")
+	}
+	got, err := ParseViews("id, rotate:-5,shift:1:-2+rotate:7.5+zoom:-0.05")
+	want := []View{{}, {Degrees: -5}, {DY: 1, DX: -2, Degrees: 7.5, Zoom: -0.05}}
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("got %v, %v; want %v", got, err, want)
+	}
+	for _, v := range want {
+		back, err := ParseViews(v.String())
+		if err != nil || len(back) != 1 || back[0] != v {
+			t.Errorf("%v formats as %q, which parses as %v, %v", v, v.String(), back, err)
+		}
+	}
+	for _, bad := range []string{"", "id,", "rotate", "shift:1", "shift:a:1", "zoom:1", "zoom:-1.5", "rotate:200", "rotate:NaN", "shift:70000:0", "shift:0:-9223372036854775808", "flip", "id+rotate:1"} {
+		if _, err := ParseViews(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		} else if !strings.Contains(err.Error(), "view") {
+			t.Errorf("%q: error %q does not say what was wrong", bad, err)
+		}
+	}
+}
+
+func FuzzParseViews(f *testing.F) {
+	for _, s := range []string{"shifts", "none", "id,rotate:5", "shift:1:0+zoom:0.1", "zoom:1e400", "shift:-9223372036854775808:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		views, err := ParseViews(spec)
+		if err != nil {
+			return
+		}
+		src, dst := make([]uint8, 9), make([]uint8, 9)
+		for _, v := range views {
+			if err := v.Validate(); err != nil {
+				t.Fatalf("%q: accepted the invalid view %v: %v", spec, v, err)
+			}
+			v.Apply(dst, src, 3, 3)
+		}
+	})
+}
