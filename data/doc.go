@@ -51,7 +51,9 @@
 // a caller's *rand.Rand, so a seed fixes the result. Expand builds network3's
 // expanded training set (each image and its four one-pixel shifts, shuffled
 // by seed). Augment and Augmenter apply a random shift, rotation, zoom and elastic
-// distortion per image per epoch.
+// distortion per image per epoch. A View is one fixed distortion for
+// test-time augmentation (the network sees each test image through several
+// views and averages its predictions); ParseViews reads lists of them.
 //
 // Package data imports no other deepnet package.
 package data

@@ -19,6 +19,11 @@
 // against 99.68% for the averaged weights); the late epochs of a schedule
 // that has annealed are the finished networks to choose among.
 //
+// Test-time augmentation (Config.Views, Evaluator) measures the candidates
+// through views of each image. Only the candidates: the other epochs, which
+// cannot be selected, are measured on the images as they are, so that a
+// 60-epoch run pays for the views on 11 evaluations, not 61.
+//
 // A step updates each layer's weights as soon as Backward has that layer's
 // gradients (nn.Network.BackwardUpdate), which reads them while they are in
 // cache and gives the same weights as one update after the whole Backward.
