@@ -26,6 +26,12 @@ const maxViewShift = 1 << 16
 // Identity reports whether v leaves images unchanged.
 func (v View) Identity() bool { return v == View{} }
 
+// Plain reports whether views show images as they are: no views, or the
+// identity alone.
+func Plain(views []View) bool {
+	return len(views) == 0 || len(views) == 1 && views[0].Identity()
+}
+
 // Validate reports whether v is usable.
 func (v View) Validate() error {
 	switch {

@@ -110,3 +110,14 @@ func FuzzParseViews(f *testing.F) {
 		}
 	})
 }
+
+func TestPlain(t *testing.T) {
+	for _, c := range []struct {
+		views []View
+		want  bool
+	}{{nil, true}, {[]View{{}}, true}, {[]View{{DX: 1}}, false}, {[]View{{}, {}}, false}, {ViewSets["shifts"], false}} {
+		if got := Plain(c.views); got != c.want {
+			t.Errorf("Plain(%v) = %v, want %v", c.views, got, c.want)
+		}
+	}
+}

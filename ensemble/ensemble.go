@@ -63,8 +63,9 @@ func Combine(method Method, probs [][]float32, votes []int, sums []float64) int 
 type Ensemble struct {
 	Members []*nn.Network
 	Method  Method
-	// Views, when set, is test-time augmentation: each member sees every
-	// image through each view and its probabilities are the mean over them.
+	// Views, unless data.Plain, is test-time augmentation: each member sees
+	// every image through each view and its probabilities are the mean
+	// over them.
 	Views []data.View
 }
 
@@ -197,7 +198,7 @@ func (e *Ensemble) batches(set *data.Set, f func(lo, n int, forward func(m *nn.N
 		for i := range n {
 			idx[i] = lo + i
 		}
-		if len(e.Views) == 0 {
+		if data.Plain(e.Views) {
 			set.Batch(x, idx[:n])
 			f(lo, n, func(m *nn.Network) []float32 { return m.Forward(x[:n*size], n, false) })
 			continue

@@ -22,7 +22,8 @@
 // Test-time augmentation (Config.Views, Evaluator) measures the candidates
 // through views of each image. Only the candidates: the other epochs, which
 // cannot be selected, are measured on the images as they are, so that a
-// 60-epoch run pays for the views on 11 evaluations, not 61.
+// `best` run pays for the views on 11 of its 61 evaluations (the last 10
+// epochs and the averaged weights).
 //
 // A step updates each layer's weights as soon as Backward has that layer's
 // gradients (nn.Network.BackwardUpdate), which reads them while they are in

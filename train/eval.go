@@ -30,7 +30,7 @@ func NewEvaluator(net *nn.Network, views ...data.View) *Evaluator {
 			panic("train.NewEvaluator: " + err.Error())
 		}
 	}
-	if len(views) == 1 && views[0].Identity() {
+	if data.Plain(views) {
 		views = nil
 	}
 	b := net.MaxBatch

@@ -165,7 +165,10 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		}
 	}
 	res := &ck.Result
-	plain, viewed := NewEvaluator(net), NewEvaluator(net, cfg.Views...)
+	plain, viewed := NewEvaluator(net), (*Evaluator)(nil)
+	if !data.Plain(cfg.Views) {
+		viewed = NewEvaluator(net, cfg.Views...)
+	}
 	params := net.Params()
 	avg := newAverager(params, cfg)
 	if cfg.Resume != nil {
@@ -179,7 +182,7 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 	record := func(rec Epoch, start time.Time) error {
 		candidate := rec.Averaged || cfg.SelectLast <= 0 || rec.Epoch >= cfg.Epochs-cfg.SelectLast
 		ev := plain
-		if candidate && viewed.views != nil {
+		if candidate && viewed != nil {
 			ev, rec.Views = viewed, len(viewed.views)
 		}
 		rec.Validation, rec.Test = ev.Accuracy(d.Validation), ev.Accuracy(d.Test)

@@ -40,8 +40,9 @@ type Preset struct {
 	// SelectLast is Config.SelectLast: the best epoch is chosen among the
 	// last SelectLast epochs and the averaged weights (0: among all).
 	SelectLast int
-	// TTA is the test-time augmentation of every evaluation, as
-	// data.ParseViews reads it ("" or "none": the images as they are).
+	// TTA is Config.Views, the test-time augmentation of the candidates'
+	// evaluations, as data.ParseViews reads it ("" or "none": the images
+	// as they are).
 	TTA string
 	// About is a one-line description.
 	About string

@@ -132,8 +132,8 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	e.Views = views
 	if line := viewsLine(views); line != "" {
-		e.Views = views
 		fmt.Fprintln(stdout, line)
 	}
 	val := e.Evaluate(d.Validation)

@@ -106,7 +106,7 @@ const ttaUsage = "test-time augmentation: see each image through these views and
 // viewsLine describes test-time augmentation for an output's header; ""
 // for none.
 func viewsLine(views []data.View) string {
-	if len(views) == 0 || len(views) == 1 && views[0].Identity() {
+	if data.Plain(views) {
 		return ""
 	}
 	names := make([]string, len(views))
