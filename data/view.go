@@ -2,7 +2,9 @@ package data
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -104,6 +106,21 @@ func ParseViews(spec string) ([]View, error) {
 		views = append(views, v)
 	}
 	return views, nil
+}
+
+// FormatViews formats views in the syntax ParseViews reads: the name of
+// the set of ViewSets they are, if any, else the views joined by commas.
+func FormatViews(views []View) string {
+	for _, name := range slices.Sorted(maps.Keys(ViewSets)) {
+		if slices.Equal(views, ViewSets[name]) {
+			return name
+		}
+	}
+	names := make([]string, len(views))
+	for i, v := range views {
+		names[i] = v.String()
+	}
+	return strings.Join(names, ",")
 }
 
 // parseView reads one view of ParseViews' syntax.

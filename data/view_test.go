@@ -108,7 +108,26 @@ func FuzzParseViews(f *testing.F) {
 			}
 			v.Apply(dst, src, 3, 3)
 		}
+		if back, err := ParseViews(FormatViews(views)); err != nil || !slices.Equal(back, views) {
+			t.Fatalf("%q: %v formats as %q, which parses as %v, %v", spec, views, FormatViews(views), back, err)
+		}
 	})
+}
+
+func TestFormatViews(t *testing.T) {
+	for _, c := range []struct {
+		views []View
+		want  string
+	}{
+		{ViewSets["rotations"], "rotations"},
+		{ViewSets["shifts"], "shifts"},
+		{[]View{{}}, "none"},
+		{[]View{{}, {Degrees: -3}, {DY: 1, Zoom: 0.05}}, "id,rotate:-3,shift:1:0+zoom:0.05"},
+	} {
+		if got := FormatViews(c.views); got != c.want {
+			t.Errorf("FormatViews(%v) = %q, want %q", c.views, got, c.want)
+		}
+	}
 }
 
 func TestPlain(t *testing.T) {

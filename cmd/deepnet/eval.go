@@ -43,8 +43,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if info != nil && info.BestEpoch > 0 {
 		// BestEpoch counts from 1, a train.Epoch from 0.
 		rec := train.Epoch{Epoch: info.BestEpoch - 1, Averaged: info.AveragedEpochs > 0, AveragedEpochs: info.AveragedEpochs}
-		fmt.Fprintf(stdout, "trained  %s of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved\n",
-			rec.Name(), info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy)
+		through := ""
+		if info.Views != "" {
+			through = " through views " + info.Views
+		}
+		fmt.Fprintf(stdout, "trained  %s of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved%s\n",
+			rec.Name(), info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy, through)
 	}
 	if line := viewsLine(views); line != "" {
 		fmt.Fprintln(stdout, line)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -15,11 +16,13 @@ const smallNet = "conv:8x5x5 maxpool:2 relu fc:50:relu softmax:10"
 // training images (about a second per 5,000 images), with η and the seed
 // fixed so that changes to the default preset do not change it, saves it
 // in a temporary directory and returns the model file and train's output.
-func trainSmall(t *testing.T, dir string, limit int) (string, string) {
+// extra are more flags for train.
+func trainSmall(t *testing.T, dir string, limit int, extra ...string) (string, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "small.safetensors")
-	code, out, errOut := deepnet(t, "train", "--net", smallNet, "--epochs", "1", "--train-limit", strconv.Itoa(limit),
-		"--eta", "0.03", "--seed", "1", "--data", dir, "--out", path)
+	args := []string{"train", "--net", smallNet, "--epochs", "1", "--train-limit", strconv.Itoa(limit),
+		"--eta", "0.03", "--seed", "1", "--data", dir, "--out", path}
+	code, out, errOut := deepnet(t, append(args, extra...)...)
 	if code != 0 {
 		t.Fatalf("train: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -138,6 +141,7 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"eval", "--model", missing, "--tta", "flip"}, "--tta"},
 		{[]string{"train", "--tta", "zoom:3"}, "--tta"},
 		{[]string{"ensemble", "--tta", "rotate:x", missing}, "--tta"},
+		{[]string{"predict", "--tta", "rotate:x", "--model", missing, "x.png"}, "--tta"},
 		{[]string{"viz", "--model", missing, "--out", t.TempDir(), "--image", "1", "--file", "x.png"}, "exclude each other"},
 	} {
 		code, out, errOut := deepnet(t, c.args...)
@@ -175,5 +179,26 @@ func TestEvalNamesAveragedWeights(t *testing.T) {
 	}
 	if !strings.Contains(out, "trained  the mean of epochs 2-3 of 3;") {
 		t.Errorf("eval does not name the averaged epochs:\n%s", out)
+	}
+}
+
+// TestEvalSavedViews: a network selected through views records them, eval
+// says so beside the saved accuracies, and eval through the same views
+// measures them again.
+func TestEvalSavedViews(t *testing.T) {
+	dir := mnistDir(t)
+	path, trainOut := trainSmall(t, dir, 2000, "--tta", "id,rotate:4")
+	best := regexp.MustCompile(`best validation accuracy ([0-9.]+)% .*; test accuracy at that epoch ([0-9.]+)%`).FindStringSubmatch(trainOut)
+	if best == nil {
+		t.Fatalf("no best validation accuracy in train's output:\n%s", trainOut)
+	}
+	code, out, errOut := deepnet(t, "eval", "--model", path, "--data", dir)
+	saved := fmt.Sprintf("validation accuracy %s%%, test accuracy %s%% when saved through views id,rotate:4", best[1], best[2])
+	if code != 0 || !strings.Contains(out, saved) {
+		t.Fatalf("eval: exit %d, want %q in\n%s\n%s", code, saved, out, errOut)
+	}
+	code, out, errOut = deepnet(t, "eval", "--model", path, "--data", dir, "--tta", "id,rotate:4")
+	if code != 0 || !strings.Contains(out, "validation accuracy "+best[1]+"%  (") || !strings.Contains(out, "test accuracy "+best[2]+"%  (") {
+		t.Fatalf("eval --tta id,rotate:4: exit %d, want train's %s%% and %s%%\n%s\n%s", code, best[1], best[2], out, errOut)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -26,8 +27,9 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("predict")
 	modelPath := fs.String("model", "", "the model file (written by deepnet train --out)")
 	asJSON := fs.Bool("json", false, `print one JSON object per image: {"file", "digit", "p", "probabilities"}`)
+	tta := fs.String("tta", "none", ttaUsage)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: deepnet predict --model FILE [--json] IMAGE...\n\n"+
+		fmt.Fprintln(stderr, "usage: deepnet predict --model FILE [--json] [--tta VIEWS] IMAGE...\n\n"+
 			"Reads each PNG, JPEG or GIF image of a digit (any size; dark on light or light on dark),\n"+
 			"prepares it as MNIST's digits were made, and prints the network's digit and probabilities.")
 		fs.PrintDefaults()
@@ -42,7 +44,11 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(files) == 0 {
 		return errors.New("no images given (usage: deepnet predict --model FILE IMAGE [IMAGE ...])")
 	}
-	net, _, err := model.LoadWith(*modelPath, model.Options{MaxBatch: 1})
+	views, err := data.ParseViews(*tta)
+	if err != nil {
+		return fmt.Errorf("--tta: %w", err)
+	}
+	net, _, err := model.LoadWith(*modelPath, model.Options{MaxBatch: len(views)})
 	if err != nil {
 		return err
 	}
@@ -51,12 +57,12 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	enc := json.NewEncoder(stdout)
 	var failed []error
-	x := make([]float32, net.In.Size())
+	pr := newPredictor(net, views)
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		p, err := predictFile(net, path, x)
+		p, err := pr.file(path)
 		if err != nil {
 			if len(files) == 1 {
 				return err
@@ -84,9 +90,23 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// predictFile prepares the image file at path as an MNIST digit and runs
-// it through net, using x as the input buffer.
-func predictFile(net *nn.Network, path string, x []float32) (*prediction, error) {
+// predictor classifies image files with a network built for a batch of
+// len(views), seeing each image through views.
+type predictor struct {
+	net   *nn.Network
+	views []data.View
+	x     []float32 // [len(views)][In.Size()] inputs
+	img   []uint8   // one view's pixels
+}
+
+func newPredictor(net *nn.Network, views []data.View) *predictor {
+	n := net.In.Size()
+	return &predictor{net: net, views: views, x: make([]float32, len(views)*n), img: make([]uint8, n)}
+}
+
+// file prepares the image file at path as an MNIST digit and runs it
+// through the network once per view, averaging the probabilities.
+func (pr *predictor) file(path string) (*prediction, error) {
 	pix, err := imageprep.DecodeFile(path)
 	if err != nil {
 		if !strings.Contains(err.Error(), path) {
@@ -94,10 +114,21 @@ func predictFile(net *nn.Network, path string, x []float32) (*prediction, error)
 		}
 		return nil, err
 	}
-	for i, v := range pix {
-		x[i] = float32(v) / 255
+	n, k := len(pix), pr.net.Classes()
+	for i, v := range pr.views {
+		v.Apply(pr.img, pix, imageprep.Size, imageprep.Size)
+		data.ToFloat(pr.x[i*n:(i+1)*n], pr.img)
 	}
-	probs := append([]float32(nil), net.Forward(x, 1, false)...)
+	out := pr.net.Forward(pr.x, len(pr.views), false)
+	probs := make([]float32, k)
+	for i := range pr.views {
+		for j, q := range out[i*k : (i+1)*k] {
+			probs[j] += q
+		}
+	}
+	for j := range probs {
+		probs[j] /= float32(len(pr.views))
+	}
 	digit := nn.Argmax(probs)
 	return &prediction{File: path, Digit: digit, P: probs[digit], Probabilities: probs}, nil
 }

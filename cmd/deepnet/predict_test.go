@@ -10,11 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
@@ -236,5 +238,58 @@ func TestPredictCorruptImage(t *testing.T) {
 	code, _, errOut := deepnet(t, "predict", "--model", path, blank)
 	if code != 1 || !strings.Contains(errOut, blank) || !strings.Contains(errOut, "no digit") {
 		t.Errorf("blank image: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestPredictViews: with --tta the probabilities are the mean of the
+// network's probabilities for each view of the prepared digit, worked out
+// here one view at a time.
+func TestPredictViews(t *testing.T) {
+	path, _ := trainSmall(t, mnistDir(t), 2000)
+	img := image.NewGray(image.Rect(0, 0, 40, 40))
+	for i := 8; i < 32; i++ { // a slanted stroke, a crude 1 or 7
+		for w := range 4 {
+			img.SetGray(12+i/3+w, i, color.Gray{Y: 255})
+		}
+	}
+	f := filepath.Join(t.TempDir(), "stroke.png")
+	writePNGFile(t, f, img)
+	const views = "id,rotate:5,shift:1:0+zoom:0.05"
+	code, out, errOut := deepnet(t, "predict", "--model", path, "--json", "--tta", views, f)
+	var got prediction
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	net, _, err := model.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix, err := imageprep.DecodeFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, _ := data.ParseViews(views)
+	want := make([]float64, 10)
+	seen, x := make([]uint8, len(pix)), make([]float32, len(pix))
+	for _, v := range vs {
+		v.Apply(seen, pix, 28, 28)
+		data.ToFloat(x, seen)
+		for j, q := range net.Forward(x, 1, false) {
+			want[j] += float64(q) / float64(len(vs))
+		}
+	}
+	for j, q := range got.Probabilities {
+		if math.Abs(float64(q)-want[j]) > 1e-6 {
+			t.Errorf("digit %d: probability %v through the views, want %v", j, q, want[j])
+		}
+	}
+	// The views matter: the image alone gives other probabilities.
+	code, out, errOut = deepnet(t, "predict", "--model", path, "--json", f)
+	var plain prediction
+	if code != 0 || json.Unmarshal([]byte(out), &plain) != nil {
+		t.Fatalf("without views: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if slices.Equal(plain.Probabilities, got.Probabilities) {
+		t.Errorf("the same probabilities with and without views: %v", got.Probabilities)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -160,6 +161,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if f.out != "" && err == nil {
 		info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
 		info.AveragedEpochs = best.AveragedEpochs
+		if best.Views > 0 {
+			info.Views = data.FormatViews(cfg.Views)
+		}
 		if serr := model.Save(f.out, net, info); serr != nil {
 			return serr
 		}
