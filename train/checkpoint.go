@@ -141,3 +141,40 @@ func (st *SavedState) restoreVelocity(net *nn.Network, opt *SGD) error {
 	}
 	return nil
 }
+
+// candidate reports whether rec may be selected as the run's result: the
+// averaged weights, and the last SelectLast epochs (all, without it).
+func (cfg *Config) candidate(rec Epoch) bool {
+	return rec.Averaged || cfg.SelectLast <= 0 || rec.Epoch >= cfg.Epochs-cfg.SelectLast
+}
+
+// checkResumed reports an error unless the records of a resumed run were
+// measured as cfg measures them, through views views when they are
+// candidates, and its best so far is a candidate: a run resumed with
+// another --tta, --select-last or --epochs would otherwise choose among
+// records measured by different rules, and a finished run would keep a
+// choice the new flags do not make.
+func checkResumed(res *Result, cfg Config, views int) error {
+	for _, rec := range res.Epochs {
+		want := 0
+		if cfg.candidate(rec) {
+			want = views
+		}
+		if rec.Views != want {
+			return fmt.Errorf("train: resuming: the checkpoint measured %s %s, this run would measure it %s (keep --tta, --select-last and --epochs as they were)",
+				rec.Name(), throughViews(rec.Views), throughViews(want))
+		}
+	}
+	if best, ok := res.Best(); ok && !cfg.candidate(best) {
+		return fmt.Errorf("train: resuming: the checkpoint's best so far, %s, is not one this run may select (keep --select-last and --epochs as they were)", best.Name())
+	}
+	return nil
+}
+
+// throughViews says how a record was measured.
+func throughViews(n int) string {
+	if n == 0 {
+		return "on the images as they are"
+	}
+	return fmt.Sprintf("through %d views", n)
+}

@@ -165,9 +165,14 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		}
 	}
 	res := &ck.Result
-	plain, viewed := NewEvaluator(net), (*Evaluator)(nil)
+	plain, viewed, nviews := NewEvaluator(net), (*Evaluator)(nil), 0
 	if !data.Plain(cfg.Views) {
-		viewed = NewEvaluator(net, cfg.Views...)
+		viewed, nviews = NewEvaluator(net, cfg.Views...), len(cfg.Views)
+	}
+	if cfg.Resume != nil {
+		if err := checkResumed(res, cfg, nviews); err != nil {
+			return nil, err
+		}
 	}
 	params := net.Params()
 	avg := newAverager(params, cfg)
@@ -180,10 +185,10 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 	// record evaluates rec's weights, times it from start, makes it the
 	// best if it is, and saves and reports the run's state.
 	record := func(rec Epoch, start time.Time) error {
-		candidate := rec.Averaged || cfg.SelectLast <= 0 || rec.Epoch >= cfg.Epochs-cfg.SelectLast
+		candidate := cfg.candidate(rec)
 		ev := plain
 		if candidate && viewed != nil {
-			ev, rec.Views = viewed, len(viewed.views)
+			ev, rec.Views = viewed, nviews
 		}
 		rec.Validation, rec.Test = ev.Accuracy(d.Validation), ev.Accuracy(d.Test)
 		rec.Seconds = time.Since(start).Seconds()
