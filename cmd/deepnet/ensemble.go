@@ -119,8 +119,8 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			fmt.Fprintf(stdout, "member %d (seed %d): best validation %.2f%% at %s, test %.2f%%\n",
 				i+1, seed, 100*res.BestValidation, best.Name(), 100*res.TestAtBest)
 			if *saveDir != "" {
-				info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, BatchSize: cfg.Batch,
-					Epochs: cfg.Epochs, Seed: seed, BestEpoch: res.BestEpoch + 1, AveragedEpochs: best.AveragedEpochs, ValidationAccuracy: res.BestValidation, TestAccuracy: res.TestAtBest}
+				info := withBest(f.info(p, cfg, d.Train.N), res, cfg.Views)
+				info.Seed = seed
 				if err := model.Save(filepath.Join(*saveDir, fmt.Sprintf("member-%d.safetensors", seed)), net, info); err != nil {
 					return err
 				}

@@ -13,9 +13,10 @@ import (
 )
 
 // TestEnsembleSaveAndResume trains a two-member ensemble with --save, checks
-// that member 2 equals `deepnet train --seed 8` (so members can be trained
-// one by one, with checkpoints), and that running the command again loads
-// the saved members instead of training them and votes the same.
+// that member 2 and its training info equal `deepnet train --seed 8`'s (so
+// members can be trained one by one, with checkpoints), and that running
+// the command again loads the saved members instead of training them and
+// votes the same.
 func TestEnsembleSaveAndResume(t *testing.T) {
 	dir := mnistDir(t)
 	save := filepath.Join(t.TempDir(), "members")
@@ -32,13 +33,16 @@ func TestEnsembleSaveAndResume(t *testing.T) {
 	if code, out, errOut := deepnet(t, trainArgs...); code != 0 {
 		t.Fatalf("train: exit %d\n%s\n%s", code, out, errOut)
 	}
-	a, _, err := model.Load(single)
+	a, ia, err := model.Load(single)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := model.Load(filepath.Join(save, "member-8.safetensors"))
+	b, ib, err := model.Load(filepath.Join(save, "member-8.safetensors"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ia, ib) || ib.Seed != 8 || ib.Data != "mnist-1000" {
+		t.Errorf("member 2 says it was trained as %+v, train --seed 8 as %+v", ib, ia)
 	}
 	for i, p := range a.Params() {
 		if !reflect.DeepEqual(p.Value.Data, b.Params()[i].Value.Data) {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -69,12 +68,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else if net.Spec.String() != netCfg.Spec.String() {
 		return fmt.Errorf("--resume: the checkpoint holds %q, the flags say %q", net.Spec, netCfg.Spec)
 	}
-	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, LabelSmoothing: cfg.LabelSmoothing,
-		Teachers: f.teacherFiles(), TeacherWeight: cfg.TeacherWeight, BatchSize: cfg.Batch,
-		Epochs: cfg.Epochs, Seed: f.seed, Data: fmt.Sprintf("mnist-%d", d.Train.N)}
-	if len(info.Teachers) > 0 {
-		info.TeacherTemperature = f.teacherTemp
-	}
+	info := f.info(p, cfg, d.Train.N)
 	if *checkpoint != "" {
 		if err := os.MkdirAll(*checkpoint, 0o755); err != nil {
 			return err
@@ -159,12 +153,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if f.out != "" && err == nil {
-		info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
-		info.AveragedEpochs = best.AveragedEpochs
-		if best.Views > 0 {
-			info.Views = data.FormatViews(cfg.Views)
-		}
-		if serr := model.Save(f.out, net, info); serr != nil {
+		if serr := model.Save(f.out, net, withBest(info, res, cfg.Views)); serr != nil {
 			return serr
 		}
 		fmt.Fprintf(stdout, "saved    %s (weights of %s)\n", f.out, best.Name())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/internal/f32"
+	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
 )
@@ -203,4 +204,28 @@ func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.MNIST, error
 		}
 	}
 	return d, nil
+}
+
+// info is the model.Info of a run of preset p with cfg on n training
+// images, before its result is known.
+func (f *trainFlags) info(p train.Preset, cfg train.Config, n int) model.Info {
+	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, LabelSmoothing: cfg.LabelSmoothing,
+		Teachers: f.teacherFiles(), TeacherWeight: cfg.TeacherWeight, BatchSize: cfg.Batch,
+		Epochs: cfg.Epochs, Seed: f.seed, Data: fmt.Sprintf("mnist-%d", n)}
+	if len(info.Teachers) > 0 {
+		info.TeacherTemperature = f.teacherTemp
+	}
+	return info
+}
+
+// withBest returns info with the selected record of res: its epoch, its
+// accuracies, and the views they were measured through.
+func withBest(info model.Info, res *train.Result, views []data.View) model.Info {
+	best, _ := res.Best()
+	info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
+	info.AveragedEpochs = best.AveragedEpochs
+	if best.Views > 0 {
+		info.Views = data.FormatViews(views)
+	}
+	return info
 }
