@@ -171,3 +171,22 @@ func (v View) Batch(dst []float32, s *Set, idx []int, tmp []uint8) {
 		ToFloat(dst[k*p:(k+1)*p], tmp[:p])
 	}
 }
+
+// MeanOverViews sets mean[:n*k] (n = len(idx)) to the mean over views of
+// forward's [n][k] outputs for the images idx of s, each seen through
+// every view in turn, and returns mean[:n*k]. forward(x, n) computes the
+// outputs of the n images in x; x holds at least n images and tmp one
+// image of workspace. It does not allocate.
+func MeanOverViews(mean []float32, k int, views []View, s *Set, idx []int, x []float32, tmp []uint8, forward func(x []float32, n int) []float32) []float32 {
+	n := len(idx)
+	mean = mean[:n*k]
+	clear(mean)
+	w := float32(len(views))
+	for _, v := range views {
+		v.Batch(x, s, idx, tmp)
+		for j, p := range forward(x, n)[:n*k] {
+			mean[j] += p / w
+		}
+	}
+	return mean
+}

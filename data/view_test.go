@@ -58,6 +58,57 @@ func TestViewBatch(t *testing.T) {
 	}
 }
 
+func TestMeanOverViews(t *testing.T) {
+	s := NewSet(3, 4, 4)
+	for i := range s.Images {
+		s.Images[i] = uint8(i * 29 % 256)
+	}
+	// forward's outputs per image: the mean pixel and the first pixel,
+	// which a shift changes and the identity does not.
+	const k = 2
+	out := make([]float32, 2*k)
+	forward := func(x []float32, n int) []float32 {
+		for i := range n {
+			img := x[i*16 : (i+1)*16]
+			var sum float32
+			for _, p := range img {
+				sum += p
+			}
+			out[i*k], out[i*k+1] = sum/16, img[0]
+		}
+		return out[:n*k]
+	}
+	views := []View{{}, {DX: 1}, {DY: -1}}
+	idx := []int{2, 0}
+	mean := make([]float32, 3*k) // longer than n·k: only n·k are written
+	for i := range mean {
+		mean[i] = -1
+	}
+	x, tmp := make([]float32, 2*16), make([]uint8, 16)
+	got := MeanOverViews(mean, k, views, s, idx, x, tmp, forward)
+	if len(got) != len(idx)*k || mean[len(idx)*k] != -1 {
+		t.Fatalf("MeanOverViews returned %d values and wrote past n·k", len(got))
+	}
+	want := make([]float32, len(idx)*k)
+	for _, v := range views {
+		v.Batch(x, s, idx, tmp)
+		for j, p := range forward(x, len(idx)) {
+			want[j] += p / float32(len(views))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("MeanOverViews = %v, want the views' outputs averaged, %v", got, want)
+	}
+	s.Batch(x, idx)
+	plain := slices.Clone(forward(x, len(idx)))
+	if slices.Equal(got, plain) {
+		t.Error("the test cannot tell the views apart: their mean equals the images' own outputs")
+	}
+	if a := testing.AllocsPerRun(10, func() { MeanOverViews(mean, k, views, s, idx, x, tmp, forward) }); a != 0 {
+		t.Errorf("MeanOverViews allocates %v times a call", a)
+	}
+}
+
 func TestParseViews(t *testing.T) {
 	shifts, err := ParseViews("shifts")
 	if err != nil || len(shifts) != 5 || !shifts[0].Identity() {

@@ -204,14 +204,9 @@ func (e *Ensemble) batches(set *data.Set, f func(lo, n int, forward func(m *nn.N
 			continue
 		}
 		f(lo, n, func(m *nn.Network) []float32 {
-			clear(mean)
-			for _, v := range e.Views {
-				v.Batch(x, set, idx[:n], img)
-				for j, p := range m.Forward(x[:n*size], n, false)[:n*k] {
-					mean[j] += p / float32(len(e.Views))
-				}
-			}
-			return mean[:n*k]
+			return data.MeanOverViews(mean, k, e.Views, set, idx[:n], x, img, func(x []float32, n int) []float32 {
+				return m.Forward(x[:n*size], n, false)
+			})
 		})
 	}
 }

@@ -18,7 +18,8 @@ type Evaluator struct {
 	img     []uint8
 	idx     []int
 	classes []int
-	sum     []float32 // [MaxBatch][K] probabilities summed over views
+	mean    []float32 // [MaxBatch][K] mean probabilities over views
+	forward func(x []float32, n int) []float32
 }
 
 // NewEvaluator returns an evaluator for net that shows it each image
@@ -35,7 +36,8 @@ func NewEvaluator(net *nn.Network, views ...data.View) *Evaluator {
 	}
 	b := net.MaxBatch
 	return &Evaluator{net: net, views: views, x: make([]float32, b*net.In.Size()), img: make([]uint8, net.In.Size()),
-		idx: make([]int, b), classes: make([]int, b), sum: make([]float32, b*net.Classes())}
+		idx: make([]int, b), classes: make([]int, b), mean: make([]float32, b*net.Classes()),
+		forward: func(x []float32, n int) []float32 { return net.Forward(x, n, false) }}
 }
 
 // Accuracy returns the fraction of set the network classifies correctly
@@ -76,19 +78,12 @@ func (e *Evaluator) Predict(set *data.Set, f func(i, class int)) {
 	}
 }
 
-// predictViews sets e.classes[:n] to the class of largest probability
-// summed over the views of the images e.idx[:n].
+// predictViews sets e.classes[:n] to the class of largest mean
+// probability over the views of the images e.idx[:n].
 func (e *Evaluator) predictViews(set *data.Set, n int) {
 	k := e.net.Classes()
-	sum := e.sum[:n*k]
-	clear(sum)
-	for _, v := range e.views {
-		v.Batch(e.x, set, e.idx[:n], e.img)
-		for j, p := range e.net.Forward(e.x, n, false)[:n*k] {
-			sum[j] += p
-		}
-	}
+	mean := data.MeanOverViews(e.mean, k, e.views, set, e.idx[:n], e.x, e.img, e.forward)
 	for i := range n {
-		e.classes[i] = nn.Argmax(sum[i*k : (i+1)*k])
+		e.classes[i] = nn.Argmax(mean[i*k : (i+1)*k])
 	}
 }
