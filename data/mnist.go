@@ -22,10 +22,11 @@ const (
 // train labels, test images, test labels.
 var MNISTFiles = [4]string{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile}
 
-// MNIST is the data split the way network3.py splits it: the first 50,000
-// training images for training, the last 10,000 for validation, and the
-// 10,000 test images for testing.
-type MNIST struct {
+// Splits is a data set split three ways: examples to train on, examples to
+// choose hyper-parameters and epochs on, and examples to report the result
+// on. LoadMNIST fills it as network3.py splits MNIST: the first 50,000
+// training images, the last 10,000 of them, and the 10,000 test images.
+type Splits struct {
 	Train, Validation, Test *Set
 }
 
@@ -70,7 +71,7 @@ func checkMNISTDir(dir string) error {
 // network3.py does: the training file's last ValidationSize(n) images become
 // Validation, the rest Train; the test file is Test. Train and Validation
 // share memory with one slice each of images and labels.
-func LoadMNIST(dir string) (*MNIST, error) {
+func LoadMNIST(dir string) (*Splits, error) {
 	var paths [4]string
 	for i, name := range MNISTFiles {
 		p, err := findFile(dir, name)
@@ -94,7 +95,7 @@ func LoadMNIST(dir string) (*MNIST, error) {
 	if train.N-nv < 1 || nv < 1 {
 		return nil, fmt.Errorf("data: %s holds %d images, too few to split into training and validation", paths[0], train.N)
 	}
-	return &MNIST{
+	return &Splits{
 		Train:      train.Slice(0, train.N-nv),
 		Validation: train.Slice(train.N-nv, train.N),
 		Test:       test,
@@ -104,7 +105,7 @@ func LoadMNIST(dir string) (*MNIST, error) {
 // LoadDefault locates MNIST (see Locate; dir is LocateOptions.Dir, "" for the
 // environment, cache and network) and loads it with LoadMNIST. Progress
 // messages go to log when it is not nil.
-func LoadDefault(dir string, log io.Writer) (*MNIST, error) {
+func LoadDefault(dir string, log io.Writer) (*Splits, error) {
 	d, err := Locate(LocateOptions{Dir: dir, Log: log})
 	if err != nil {
 		return nil, err

@@ -12,14 +12,14 @@ import (
 
 var realData struct {
 	once sync.Once
-	m    *MNIST
+	m    *Splits
 	err  error
 }
 
 // realMNIST returns the real MNIST data, fetched with Locate's default
 // options (here through the Go module proxy) into the user cache. It skips
 // the test in -short mode.
-func realMNIST(t *testing.T) *MNIST {
+func realMNIST(t *testing.T) *Splits {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("skipping real MNIST in -short mode")

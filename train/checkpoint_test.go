@@ -15,7 +15,7 @@ import (
 // the checkpoint, and compares with a run that was never interrupted:
 // momentum, dropout, augmentation and best-epoch weights included.
 func TestResumeGivesTheSameWeights(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(300, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
+	d := &data.Splits{Train: synthetic(300, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
 	spec := "conv:4x3x3 batchnorm maxpool:2 relu dropout:0.3 fc:16:relu softmax:2"
 	cfg := Config{Epochs: 4, Batch: 10, Eta: 0.05, Lambda: 0.1, Momentum: 0.9, Seed: 5, KeepBest: true,
 		Augment: data.Augment{MaxShift: 1}, Info: model.Info{Preset: "test"}}
@@ -66,7 +66,7 @@ func TestResumeGivesTheSameWeights(t *testing.T) {
 // another selection window would choose among records measured by
 // different rules; Run refuses it and says which flags to keep.
 func TestResumeKeepsTheRules(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
+	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
 	spec := "conv:4x3x3 maxpool:2 relu fc:8:relu softmax:2"
 	views := []data.View{{}, {DX: 1}}
 	cfg := Config{Epochs: 4, Batch: 10, Eta: 0.05, Seed: 5, KeepBest: true, Views: views}

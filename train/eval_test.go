@@ -86,7 +86,7 @@ func TestEvaluatorPanicsOnBadViewsOrImages(t *testing.T) {
 // the last, --select-last 1) are measured through the views, the epochs
 // before them as they are.
 func TestRunEvaluatesThroughViews(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(100, 2), Test: synthetic(100, 3)}
+	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(100, 2), Test: synthetic(100, 3)}
 	views := []data.View{{DX: 4}, {DX: 5}, {DY: 1, DX: 6}} // halves moved across the middle
 	cfg := Config{Epochs: 2, Batch: 10, Eta: 0.05, Seed: 4, SelectLast: 1, Views: views}
 	net := smallNet(t, "fc:10:relu softmax:2", 10, 1)

@@ -152,7 +152,7 @@ var ErrDiverged = errors.New("training diverged")
 // With cfg.KeepBest, net ends with the weights of the best epoch (or the
 // averaged weights, when they are the best); else with cfg.Average with the
 // averaged weights, else with the last epoch's.
-func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Result, error) {
+func Run(ctx context.Context, net *nn.Network, d *data.Splits, cfg Config) (*Result, error) {
 	t, err := NewTrainer(net, d.Train, cfg)
 	if err != nil {
 		return nil, err

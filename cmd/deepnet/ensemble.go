@@ -41,7 +41,7 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}
 	var nets []*nn.Network
-	var d *data.MNIST
+	var d *data.Splits
 	var views []data.View
 	if f.fs.NArg() > 0 {
 		if views, err = data.ParseViews(cmp.Or(f.tta, "none")); err != nil {

@@ -78,7 +78,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // loadModelAndData loads the model file and MNIST and checks that the
 // network reads the data's images.
-func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.Info, *data.MNIST, error) {
+func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.Info, *data.Splits, error) {
 	if path == "" {
 		return nil, nil, nil, fmt.Errorf("--model FILE is required")
 	}

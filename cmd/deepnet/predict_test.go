@@ -186,7 +186,7 @@ func TestPredictRescaledAndInvertedDigits(t *testing.T) {
 	}
 }
 
-func mustLoadMNIST(t *testing.T, dir string) *data.MNIST {
+func mustLoadMNIST(t *testing.T, dir string) *data.Splits {
 	t.Helper()
 	d, err := data.LoadMNIST(dir)
 	if err != nil {

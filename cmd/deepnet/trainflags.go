@@ -190,7 +190,7 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 
 // loadData finds and loads MNIST, applies --train-limit and, for presets
 // that need it, expands the training set.
-func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.MNIST, error) {
+func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, error) {
 	d, err := data.LoadDefault(f.dataDir, log)
 	if err != nil {
 		return nil, err
