@@ -1,5 +1,6 @@
-// Package data reads and writes IDX files, finds and verifies MNIST, splits it
-// as Nielsen's network3.py does, and distorts images for training.
+// Package data reads and writes IDX files, finds and verifies MNIST, and
+// splits it as Nielsen's network3.py does. Package data/augment distorts
+// its images.
 //
 // # IDX
 //
@@ -44,16 +45,5 @@
 // runs packages in parallel) never see a partial file. When every source
 // fails, the *LocateError lists each one and why.
 //
-// # Augmentation
-//
-// Shift, Rotate and Elastic are pure functions of one rows×cols uint8 image
-// that write into a caller's dst without allocating; all randomness comes from
-// a caller's *rand.Rand, so a seed fixes the result. Expand builds network3's
-// expanded training set (each image and its four one-pixel shifts, shuffled
-// by seed). Augment and Augmenter apply a random shift, rotation, zoom and elastic
-// distortion per image per epoch. A View is one fixed distortion for
-// test-time augmentation (the network sees each test image through several
-// views and averages its predictions); ParseViews reads lists of them.
-//
-// Package data imports no other deepnet package.
+// Package data imports no other deepnet package but internal/atomicfile.
 package data

@@ -52,7 +52,7 @@ type Info struct {
 	AveragedEpochs     int     `json:"averaged_epochs,omitempty"`
 	ValidationAccuracy float64 `json:"validation_accuracy,omitempty"`
 	TestAccuracy       float64 `json:"test_accuracy,omitempty"`
-	// Views is the test-time augmentation, in data.ParseViews' syntax,
+	// Views is the test-time augmentation, in augment.ParseViews' syntax,
 	// through which ValidationAccuracy and TestAccuracy were measured
 	// (empty: the images as they are).
 	Views string `json:"views,omitempty"`

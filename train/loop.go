@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
@@ -38,7 +39,7 @@ type Config struct {
 	Seed uint64
 	// Augment distorts every training image afresh each time it is used
 	// (random shifts, rotations, elastic distortions), drawn from the seed.
-	Augment data.Augment
+	Augment augment.Config
 	// Patience stops training after this many epochs without a strictly
 	// better validation accuracy (0: never stop early).
 	Patience int
@@ -62,7 +63,7 @@ type Config struct {
 	// selected, are measured on the images as they are, at a fraction of
 	// the cost (Epoch.Views tells which). It changes what is measured and
 	// so which epoch is selected, not the training.
-	Views []data.View
+	Views []augment.View
 	// Average, when positive, also evaluates the mean of the weights at
 	// the ends of the last Average epochs (stochastic weight averaging; see
 	// average.go) as one more candidate after the last epoch.
@@ -166,7 +167,7 @@ func Run(ctx context.Context, net *nn.Network, d *data.Splits, cfg Config) (*Res
 	}
 	res := &ck.Result
 	plain, viewed, nviews := NewEvaluator(net), (*Evaluator)(nil), 0
-	if !data.Plain(cfg.Views) {
+	if !augment.Plain(cfg.Views) {
 		viewed, nviews = NewEvaluator(net, cfg.Views...), len(cfg.Views)
 	}
 	if cfg.Resume != nil {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -23,7 +24,7 @@ type Trainer struct {
 	// targets [Batch][K] are a step's target distributions when training
 	// towards a teacher (Config.TeacherWeight > 0).
 	targets []float32
-	aug     *data.Augmenter // nil without augmentation
+	aug     *augment.Augmenter // nil without augmentation
 	augRNG  *rand.Rand
 	augSrc  *rand.PCG
 	// update applies the optimiser to one layer's parameters with the
@@ -72,7 +73,7 @@ func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
 	}
 	t.update = func(ps []*nn.Param) { t.opt.Step(ps, t.stepEta) }
 	if cfg.Augment.Enabled() {
-		t.aug = data.NewAugmenter(cfg.Augment, set.Rows, set.Cols)
+		t.aug = augment.New(cfg.Augment, set.Rows, set.Cols)
 		t.augSrc = rand.NewPCG(0, 0)
 		t.augRNG = rand.New(t.augSrc)
 	}

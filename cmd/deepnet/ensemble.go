@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/ensemble"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -42,9 +43,9 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var nets []*nn.Network
 	var d *data.Splits
-	var views []data.View
+	var views []augment.View
 	if f.fs.NArg() > 0 {
-		if views, err = data.ParseViews(cmp.Or(f.tta, "none")); err != nil {
+		if views, err = augment.ParseViews(cmp.Or(f.tta, "none")); err != nil {
 			return fmt.Errorf("--tta: %w", err)
 		}
 		for _, path := range f.fs.Args() {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -27,7 +28,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	views, err := data.ParseViews(*tta)
+	views, err := augment.ParseViews(*tta)
 	if err != nil {
 		return fmt.Errorf("--tta: %w", err)
 	}
@@ -109,8 +110,8 @@ const ttaUsage = "test-time augmentation: see each image through these views and
 
 // viewsLine describes test-time augmentation for an output's header; ""
 // for none.
-func viewsLine(views []data.View) string {
-	if data.Plain(views) {
+func viewsLine(views []augment.View) string {
+	if augment.Plain(views) {
 		return ""
 	}
 	names := make([]string, len(views))
@@ -121,7 +122,7 @@ func viewsLine(views []data.View) string {
 }
 
 // evaluate classifies every example of set, seen through views.
-func evaluate(net *nn.Network, set *data.Set, views []data.View) *evaluation {
+func evaluate(net *nn.Network, set *data.Set, views []augment.View) *evaluation {
 	classes := net.Classes()
 	for _, l := range set.Labels {
 		classes = max(classes, int(l)+1)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 )
 
 // Expanded training files, beside MNIST's in an --out directory.
@@ -57,7 +58,7 @@ func expandedDir(train *data.Set, seed uint64) (string, error) {
 
 // writeExpanded expands train as expand_mnist.py and writes it to dir.
 func writeExpanded(dir string, train *data.Set, seed uint64) (*data.Set, error) {
-	set := data.Expand(train, seed)
+	set := augment.Expand(train, seed)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func writeExpanded(dir string, train *data.Set, seed uint64) (*data.Set, error) 
 func loadExpanded(train *data.Set, seed uint64, log io.Writer) (*data.Set, error) {
 	dir, err := expandedDir(train, seed)
 	if err != nil {
-		return data.Expand(train, seed), nil
+		return augment.Expand(train, seed), nil
 	}
 	if set, err := data.LoadSet(filepath.Join(dir, expandedImages), filepath.Join(dir, expandedLabels)); err == nil && set.N == 5*train.N {
 		return set, nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -44,7 +45,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(files) == 0 {
 		return errors.New("no images given (usage: deepnet predict --model FILE IMAGE [IMAGE ...])")
 	}
-	views, err := data.ParseViews(*tta)
+	views, err := augment.ParseViews(*tta)
 	if err != nil {
 		return fmt.Errorf("--tta: %w", err)
 	}
@@ -94,12 +95,12 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // len(views), seeing each image through views.
 type predictor struct {
 	net   *nn.Network
-	views []data.View
+	views []augment.View
 	x     []float32 // [len(views)][In.Size()] inputs
 	img   []uint8   // one view's pixels
 }
 
-func newPredictor(net *nn.Network, views []data.View) *predictor {
+func newPredictor(net *nn.Network, views []augment.View) *predictor {
 	n := net.In.Size()
 	return &predictor{net: net, views: views, x: make([]float32, len(views)*n), img: make([]uint8, n)}
 }

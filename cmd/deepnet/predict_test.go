@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -268,7 +269,7 @@ func TestPredictViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, _ := data.ParseViews(views)
+	vs, _ := augment.ParseViews(views)
 	want := make([]float64, 10)
 	seen, x := make([]uint8, len(pix)), make([]float32, len(pix))
 	for _, v := range vs {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/internal/f32"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -150,7 +151,7 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 	if f.tta != "" {
 		p.TTA = f.tta
 	}
-	views, err := data.ParseViews(cmp.Or(p.TTA, "none"))
+	views, err := augment.ParseViews(cmp.Or(p.TTA, "none"))
 	if err != nil {
 		return nn.Config{}, train.Config{}, p, fmt.Errorf("--tta: %w", err)
 	}
@@ -220,12 +221,12 @@ func (f *trainFlags) info(p train.Preset, cfg train.Config, n int) model.Info {
 
 // withBest returns info with the selected record of res: its epoch, its
 // accuracies, and the views they were measured through.
-func withBest(info model.Info, res *train.Result, views []data.View) model.Info {
+func withBest(info model.Info, res *train.Result, views []augment.View) model.Info {
 	best, _ := res.Best()
 	info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
 	info.AveragedEpochs = best.AveragedEpochs
 	if best.Views > 0 {
-		info.Views = data.FormatViews(views)
+		info.Views = augment.FormatViews(views)
 	}
 	return info
 }
