@@ -35,17 +35,6 @@ func ExampleReadIDX() {
 	// true 16
 }
 
-func ExampleLoadDefault() {
-	// Finds MNIST in --data, $DEEPNET_DATA, the cache, a mirror or the Go
-	// module proxy, verifies it and splits it as network3.py does.
-	m, err := data.LoadDefault("", os.Stderr)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(m.Train, "/", m.Validation, "/", m.Test)
-}
-
 func ExampleSet_Batch() {
 	s := data.NewSet(3, 2, 2)
 	copy(s.Image(2), []uint8{0, 51, 102, 255})

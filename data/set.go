@@ -150,3 +150,11 @@ func LoadSet(imagesPath, labelsPath string) (*Set, error) {
 func (s *Set) String() string {
 	return fmt.Sprintf("%d images of %d×%d pixels", s.N, s.Rows, s.Cols)
 }
+
+// Splits is a data set split three ways: examples to train on, examples to
+// choose hyper-parameters and epochs on, and examples to report the result
+// on. mnist.Load fills it as network3.py splits MNIST: the first 50,000
+// training images, the last 10,000 of them, and the 10,000 test images.
+type Splits struct {
+	Train, Validation, Test *Set
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/ensemble"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -56,7 +57,7 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			fmt.Fprintf(stdout, "member %d: %s (%s)\n", len(nets)+1, path, net.Spec)
 			nets = append(nets, net)
 		}
-		if d, err = data.LoadDefault(f.dataDir, stderr); err != nil {
+		if d, err = mnist.LoadDefault(f.dataDir, stderr); err != nil {
 			return err
 		}
 	} else {

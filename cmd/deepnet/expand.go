@@ -10,6 +10,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 )
 
 // Expanded training files, beside MNIST's in an --out directory.
@@ -26,7 +27,7 @@ func runExpand(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	d, err := data.LoadDefault(*dir, stderr)
+	d, err := mnist.LoadDefault(*dir, stderr)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func runExpand(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // expandedDir is where presets look for (and make) the expanded set of
 // train for seed: a cache directory named by a hash of the images.
 func expandedDir(train *data.Set, seed uint64) (string, error) {
-	cache, err := data.DefaultCacheDir()
+	cache, err := mnist.DefaultCacheDir()
 	if err != nil {
 		return "", err
 	}

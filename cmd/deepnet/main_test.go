@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/train"
 )
 
@@ -30,7 +30,7 @@ func mnistDir(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("needs MNIST; skipped with -short")
 	}
-	dir, err := data.Locate(data.LocateOptions{Log: os.Stderr})
+	dir, err := mnist.Locate(mnist.LocateOptions{Log: os.Stderr})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -189,7 +190,7 @@ func TestPredictRescaledAndInvertedDigits(t *testing.T) {
 
 func mustLoadMNIST(t *testing.T, dir string) *data.Splits {
 	t.Helper()
-	d, err := data.LoadMNIST(dir)
+	d, err := mnist.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/internal/f32"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -192,7 +193,7 @@ func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
 // loadData finds and loads MNIST, applies --train-limit and, for presets
 // that need it, expands the training set.
 func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, error) {
-	d, err := data.LoadDefault(f.dataDir, log)
+	d, err := mnist.LoadDefault(f.dataDir, log)
 	if err != nil {
 		return nil, err
 	}

