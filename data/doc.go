@@ -16,15 +16,30 @@
 // claims. WriteIDXFile writes atomically (temporary file, fsync, rename) and
 // gzips when the path ends in ".gz".
 //
+// ReadIDXHeader and ReadIDXHeaderFile read an IDX header alone (IDXHeader:
+// element type and dimensions); of a gzipped file they inflate no more than
+// the header and one 32 KiB deflate window, whatever the header claims.
+//
 // # Data sets
 //
 // A Set keeps images as uint8, row-major, one after another, with one uint8
 // label per image; Slice and Subset share memory, and Batch converts images
 // to float32 pixel/255 in [0, 1] only when a mini-batch is built, without
-// allocating. LoadSet reads a Set from an images file (uint8, N×rows×cols)
-// and a labels file (uint8, N). Splits holds a data set split three ways:
-// Train, Validation and Test (mnist.Load fills it with network3.py's split of
-// MNIST).
+// allocating. Splits holds a data set split three ways: Train, Validation
+// and Test (mnist.Load fills it with network3.py's split of MNIST).
+//
+// # Loading within a budget
+//
+// LoadSets reads sets from pairs of files, an images file (uint8,
+// N×rows×cols) and a labels file (uint8, N); LoadSet reads one. Before any
+// file's data is read, every file's header is read and checked: the roles'
+// types and ranks (*FormatError), the sum of the data the headers claim
+// against a budget, DefaultMaxBytes (1 GiB) unless the caller gives another
+// (*SizeError), and the counts of each pair and the image size across sets
+// (*MismatchError, naming both files). A file whose header lies costs no
+// more than its header, even a small gzipped file that claims gigabytes;
+// the data read must then be what the header announced. Errors name files,
+// never the flags of a command line.
 //
 // Package data imports no other deepnet package but internal/atomicfile.
 package data

@@ -122,30 +122,6 @@ func (s *Set) LabelsOf(dst []int, idx []int) {
 	}
 }
 
-// LoadSet reads an images file (uint8 IDX, 3 dimensions: N×rows×cols) and a
-// labels file (uint8 IDX, 1 dimension: N), each optionally gzipped, and checks
-// that they hold the same number of examples.
-func LoadSet(imagesPath, labelsPath string) (*Set, error) {
-	im, err := ReadIDXFile(imagesPath)
-	if err != nil {
-		return nil, err
-	}
-	lb, err := ReadIDXFile(labelsPath)
-	if err != nil {
-		return nil, err
-	}
-	if im.Type != TypeUint8 || len(im.Dims) != 3 {
-		return nil, fmt.Errorf("data: %s: want uint8 images N×rows×cols, have type 0x%02x of shape %s", imagesPath, im.Type, shapeString(im.Dims))
-	}
-	if lb.Type != TypeUint8 || len(lb.Dims) != 1 {
-		return nil, fmt.Errorf("data: %s: want uint8 labels of shape N, have type 0x%02x of shape %s", labelsPath, lb.Type, shapeString(lb.Dims))
-	}
-	if im.Dims[0] != lb.Dims[0] {
-		return nil, fmt.Errorf("data: %s holds %d images but %s holds %d labels", imagesPath, im.Dims[0], labelsPath, lb.Dims[0])
-	}
-	return &Set{Images: im.Data, Labels: lb.Data, N: im.Dims[0], Rows: im.Dims[1], Cols: im.Dims[2]}, nil
-}
-
 // String describes the set, e.g. "50000 images of 28×28 pixels".
 func (s *Set) String() string {
 	return fmt.Sprintf("%d images of %d×%d pixels", s.N, s.Rows, s.Cols)

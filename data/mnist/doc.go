@@ -11,6 +11,9 @@
 // validate, and the 10,000 test images test; Train and Validation share
 // memory. For smaller IDX data sets laid out as MNIST (the same four file
 // names), the last sixth of the training file validates (ValidationSize).
+// The four headers are checked before any data are read (data.LoadSets):
+// images and labels agree in number, training and test images in size, and
+// the data fit in data.DefaultMaxBytes or LoadWithin's budget.
 //
 // # Finding MNIST
 //

@@ -64,8 +64,19 @@ func checkDir(dir string) error {
 // the uncompressed one wins when both exist) from dir and splits them as
 // network3.py does: the training file's last ValidationSize(n) images become
 // Validation, the rest Train; the test file is Test. Train and Validation
-// share memory with one slice each of images and labels.
+// share memory with one slice each of images and labels. The files' headers
+// are checked before their data are read, within data.DefaultMaxBytes (see
+// LoadWithin).
 func Load(dir string) (*data.Splits, error) {
+	return LoadWithin(dir, data.DefaultMaxBytes)
+}
+
+// LoadWithin is Load with a budget: before reading any data it checks, from
+// the four files' headers, that images and labels agree in number, that
+// training and test images have the same size (else *data.MismatchError)
+// and that the four files claim at most maxBytes of data in all (else
+// *data.SizeError; maxBytes ≤ 0 means data.DefaultMaxBytes).
+func LoadWithin(dir string, maxBytes int64) (*data.Splits, error) {
 	var paths [4]string
 	for i, name := range Files {
 		p, err := findFile(dir, name)
@@ -74,17 +85,11 @@ func Load(dir string) (*data.Splits, error) {
 		}
 		paths[i] = p
 	}
-	train, err := data.LoadSet(paths[0], paths[1])
+	sets, err := data.LoadSets(maxBytes, data.SetFiles{Images: paths[0], Labels: paths[1]}, data.SetFiles{Images: paths[2], Labels: paths[3]})
 	if err != nil {
 		return nil, err
 	}
-	test, err := data.LoadSet(paths[2], paths[3])
-	if err != nil {
-		return nil, err
-	}
-	if test.Rows != train.Rows || test.Cols != train.Cols {
-		return nil, fmt.Errorf("mnist: %s has %d×%d images but %s has %d×%d", paths[0], train.Rows, train.Cols, paths[2], test.Rows, test.Cols)
-	}
+	train, test := sets[0], sets[1]
 	nv := ValidationSize(train.N)
 	if train.N-nv < 1 || nv < 1 {
 		return nil, fmt.Errorf("mnist: %s holds %d images, too few to split into training and validation", paths[0], train.N)

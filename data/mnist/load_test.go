@@ -99,9 +99,20 @@ func TestLoadSmall(t *testing.T) {
 	if m, err = Load(dir); err != nil || m.Train.N != 20 {
 		t.Fatalf("Load = %v, %v; want the 24-image uncompressed files", m, err)
 	}
-	// Differing image sizes between train and test.
+	// A budget: the four files hold 24·16+24+3·16+3 = 459 bytes of data.
+	if _, err := LoadWithin(dir, 459); err != nil {
+		t.Fatalf("LoadWithin 459 bytes: %v", err)
+	}
+	var se *data.SizeError
+	if _, err := LoadWithin(dir, 458); !errors.As(err, &se) || se.File != filepath.Join(dir, TestLabelsFile) {
+		t.Fatalf("LoadWithin 458 bytes: %v, want a *data.SizeError for the test labels", err)
+	}
+	// Differing image sizes between train and test, named with both files.
 	writeSet(t, dir, TestImagesFile, TestLabelsFile, tinySet(3, 5, 4))
-	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "4×4 images but") {
+	var me *data.MismatchError
+	_, err = Load(dir)
+	if !errors.As(err, &me) || me.Files != [2]string{filepath.Join(dir, TrainImagesFile), filepath.Join(dir, TestImagesFile)} ||
+		!strings.Contains(err.Error(), "4×4 images but") {
 		t.Fatalf("Load with 5×4 test images: %v", err)
 	}
 	// A missing file is named.
