@@ -77,7 +77,7 @@ func ReadCheckpoint(path string, maxBatch int) (*nn.Network, *model.Info, *Saved
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := restoreNetwork(net, f); err != nil {
+	if err := RestoreNetwork(net, f); err != nil {
 		return nil, nil, nil, fmt.Errorf("checkpoint %s: %v", path, err)
 	}
 	st, err := ReadState(f, net.Params())

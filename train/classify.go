@@ -162,7 +162,7 @@ func (c *Classification) Recalibrate() {
 
 // Encode returns the network's model file with its layers' states.
 func (c *Classification) Encode(info model.Info) (*model.File, error) {
-	return encodeNetwork(c.net, info)
+	return EncodeNetwork(c.net, info)
 }
 
 // mixTargets writes the targets of the examples idx: (1-α)·((1-ε)·onehot +

@@ -69,9 +69,10 @@ type Score struct {
 // layer's index.
 const ckptLayerState = "checkpoint.layer_state."
 
-// encodeNetwork is the Encode of objectives that train an nn.Network: the
-// model file, with every stateful layer's state in the metadata.
-func encodeNetwork(net *nn.Network, info model.Info) (*model.File, error) {
+// EncodeNetwork is the Encode of objectives that train an nn.Network: its
+// model file, with every stateful layer's state (nn.Stateful) in the
+// metadata, which ReadCheckpoint puts back.
+func EncodeNetwork(net *nn.Network, info model.Info) (*model.File, error) {
 	f, err := model.Encode(net, info)
 	if err != nil {
 		return nil, err
@@ -88,8 +89,9 @@ func encodeNetwork(net *nn.Network, info model.Info) (*model.File, error) {
 	return f, nil
 }
 
-// restoreNetwork puts back the states encodeNetwork saved in f into net.
-func restoreNetwork(net *nn.Network, f *model.File) error {
+// RestoreNetwork puts the layers' states that EncodeNetwork saved in f
+// back into net.
+func RestoreNetwork(net *nn.Network, f *model.File) error {
 	for i, l := range net.Layers {
 		s, ok := l.(nn.Stateful)
 		if !ok {
