@@ -111,7 +111,7 @@ func Encode(net *nn.Network, info Info) (*File, error) {
 	}
 	init := net.Init
 	if init == "" {
-		init = nn.Network3
+		init = nn.InitNetwork3
 	}
 	f := &File{Metadata: map[string]string{
 		"format":         Format,
@@ -141,7 +141,7 @@ func Decode(f *File, opts Options) (*nn.Network, *Info, error) {
 	case md["format_version"] != FormatVersion:
 		return nil, nil, formatErr(fmt.Sprintf("unsupported format_version %q (this deepnet reads %s)", md["format_version"], FormatVersion), nil)
 	}
-	cfg := nn.Config{MaxBatch: opts.MaxBatch, Init: nn.Network3}
+	cfg := nn.Config{MaxBatch: opts.MaxBatch, Init: nn.InitNetwork3}
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = DefaultMaxBatch
 	}

@@ -26,7 +26,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 // configuration, weights, predictions and bytes survive.
 func checkRoundTrip(t *testing.T, spec string) {
 	net := testNet(t, spec, 3)
-	net.Init = nn.He
+	net.Init = nn.InitHe
 	raw := saveBytes(t, net, testInfo)
 	got, info, err := loadBytes(t, raw)
 	if err != nil {
@@ -35,7 +35,7 @@ func checkRoundTrip(t *testing.T, spec string) {
 	if !reflect.DeepEqual(*info, testInfo) {
 		t.Fatalf("info %+v, want %+v", *info, testInfo)
 	}
-	if got.Spec.String() != net.Spec.String() || got.In != net.In || got.Seed != 3 || got.Init != nn.He || got.MaxBatch != DefaultMaxBatch {
+	if got.Spec.String() != net.Spec.String() || got.In != net.In || got.Seed != 3 || got.Init != nn.InitHe || got.MaxBatch != DefaultMaxBatch {
 		t.Fatalf("config %+v, want %+v", got.Config, net.Config)
 	}
 	for i, p := range net.Params() {

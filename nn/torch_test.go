@@ -93,7 +93,7 @@ func TestConvMatchesTorch(t *testing.T) {
 			if oh == 1 {
 				stride = 1
 			}
-			l, err := NewConv(LayerSpec{Kind: Conv, N: f, KH: kh, KW: kw, Stride: stride}, Shape{C: ch, H: h, W: wd}, n, true, "c")
+			l, err := NewConv(ConvSpec{Maps: f, KH: kh, KW: kw, Stride: stride}, Shape{C: ch, H: h, W: wd}, n, true, "c")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,13 +114,13 @@ func TestConvMatchesTorch(t *testing.T) {
 
 func TestPoolMatchesTorch(t *testing.T) {
 	cases := loadTorchCases(t)
-	for name, kind := range map[string]Kind{"maxpool_2x2_odd": MaxPool, "l2pool_2x2_odd": L2Pool, "maxpool_3x3": MaxPool} {
+	for name, kind := range map[string]PoolOp{"maxpool_2x2_odd": MaxPool, "l2pool_2x2_odd": L2Pool, "maxpool_3x3": MaxPool} {
 		t.Run(name, func(t *testing.T) {
 			c := cases[name]
 			x, gy := c.Inputs["x"], c.Inputs["gy"]
 			n, ch, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 			p := h / gy.Shape[2]
-			l, err := NewPool(LayerSpec{Kind: kind, KH: p, KW: p}, Shape{C: ch, H: h, W: w}, n)
+			l, err := NewPool(PoolSpec{Op: kind, KH: p, KW: p}, Shape{C: ch, H: h, W: w}, n)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func TestDenseMatchesTorch(t *testing.T) {
 	c := loadTorchCases(t)["dense_7to5"]
 	x, w, b, gy := c.Inputs["x"], c.Inputs["w"], c.Inputs["b"], c.Inputs["gy"]
 	n, nin, nout := x.Shape[0], x.Shape[1], w.Shape[0]
-	l := NewDense(LayerSpec{Kind: FC, N: nout}, Shape{C: nin, H: 1, W: 1, Flat: true}, n, true, "d")
+	l := NewDense(DenseSpec{Units: nout}, Shape{C: nin, H: 1, W: 1, Flat: true}, n, true, "d")
 	copy(l.W.Value.Data, w.f32())
 	copy(l.B.Value.Data, b.f32())
 	closeTo(t, "y", l.Forward(x.f32(), n, true), c.Outputs["y"])
@@ -148,11 +148,11 @@ func TestDenseMatchesTorch(t *testing.T) {
 
 func TestActivationsMatchTorch(t *testing.T) {
 	cases := loadTorchCases(t)
-	for name, kind := range map[string]Kind{"act_sigmoid": Sigmoid, "act_tanh": Tanh, "act_relu": ReLU} {
+	for name, f := range map[string]string{"act_sigmoid": "sigmoid", "act_tanh": "tanh", "act_relu": "relu"} {
 		t.Run(name, func(t *testing.T) {
 			c := cases[name]
 			x, gy := c.Inputs["x"], c.Inputs["gy"]
-			l := NewActivation(LayerSpec{Kind: kind}, Shape{C: x.Shape[1], H: 1, W: 1, Flat: true}, x.Shape[0])
+			l := NewActivation(ActivationSpec{Func: f}, Shape{C: x.Shape[1], H: 1, W: 1, Flat: true}, x.Shape[0])
 			closeTo(t, "y", l.Forward(x.f32(), x.Shape[0], true), c.Outputs["y"])
 			closeTo(t, "gx", l.Backward(gy.f32()), c.Outputs["gx"])
 		})
@@ -163,14 +163,15 @@ func TestSoftmaxLossMatchesTorch(t *testing.T) {
 	c := loadTorchCases(t)["softmax_nll_mean"]
 	z, lab := c.Inputs["z"], c.Inputs["labels"]
 	n, k := z.Shape[0], z.Shape[1]
-	l := NewSoftmax(LayerSpec{Kind: Softmax, N: k}, Shape{C: k, H: 1, W: 1, Flat: true}, n)
-	closeTo(t, "softmax", l.Forward(z.f32(), n, true), c.Outputs["softmax"])
+	y := make([]float32, n*k)
+	softmaxRows(z.f32(), y, k)
+	closeTo(t, "softmax", y, c.Outputs["softmax"])
 	labels := make([]int, n)
 	for i, v := range lab.Data {
 		labels[i] = int(v)
 	}
 	gz := make([]float32, n*k)
-	cost := l.LossGrad(labels, gz, 0)
+	cost := crossEntropyGrad(y, labels, 0, k, gz)
 	closeTo(t, "cost", []float32{float32(cost)}, c.Outputs["cost"])
 	closeTo(t, "gz", gz, c.Outputs["gz"])
 }

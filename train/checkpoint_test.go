@@ -94,7 +94,7 @@ func TestResumeKeepsTheRules(t *testing.T) {
 		{"no views", true, func(c *Config) { c.Views = nil }, "epoch 1 through 2 views, this run would measure it on the images as they are"},
 		{"three views", true, func(c *Config) { c.Views = append(views, augment.View{DY: 1}) }, "through 3 views"},
 		{"views added", false, func(*Config) {}, "this run would measure it through 2 views"},
-		{"select last 1", true, func(c *Config) { c.SelectLast = 1 }, "keep --tta, --select-last"},
+		{"select last 1", true, func(c *Config) { c.SelectLast = 1 }, "keep the views, the epochs selected among"},
 		{"select last 2 without views", false, func(c *Config) { c.SelectLast, c.Views = 2, nil }, "best so far, epoch "},
 	} {
 		net, _, st, err := ReadCheckpoint(checkpoints[c.viewed], 10)

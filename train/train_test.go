@@ -92,12 +92,18 @@ func TestBestEpochTiesGoToTheLater(t *testing.T) {
 	}
 }
 
-func TestDivergenceStopsWithAdvice(t *testing.T) {
+// TestDivergenceStops: a cost that is no longer finite stops the run with
+// a *DivergedError that says where, at what rate.
+func TestDivergenceStops(t *testing.T) {
 	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(50, 2), Test: synthetic(50, 3)}
 	net := smallNet(t, "fc:30:relu fc:30:relu softmax:2", 10, 1)
 	_, err := Run(context.Background(), net, d, Config{Epochs: 3, Batch: 10, Eta: 1e6, Seed: 1})
-	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "--eta") {
-		t.Fatalf("error %v, want ErrDiverged suggesting a smaller --eta", err)
+	var de *DivergedError
+	if !errors.Is(err, ErrDiverged) || !errors.As(err, &de) || de.Eta != 1e6 || de.Epoch != 0 || !math.IsNaN(de.Cost) && !math.IsInf(de.Cost, 0) {
+		t.Fatalf("error %#v, want a *DivergedError in epoch 0 at η 1e6", err)
+	}
+	if strings.Contains(err.Error(), "--") {
+		t.Errorf("the library names a flag: %v", err)
 	}
 }
 
@@ -187,7 +193,7 @@ func TestSameWeightsOnOneOrTwoCores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr, err := NewTrainer(net, set, Config{Epochs: 1, Batch: 32, Eta: 0.05, Momentum: 0.5, Seed: 3})
+		tr, err := newClassifierTrainer(net, set, Config{Epochs: 1, Batch: 32, Eta: 0.05, Momentum: 0.5, Seed: 3})
 		if err != nil {
 			t.Fatal(err)
 		}

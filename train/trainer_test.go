@@ -6,8 +6,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/nn"
 )
+
+// newClassifierTrainer is the Trainer of the classification objective of
+// net on the training set set.
+func newClassifierTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
+	obj, err := NewClassification(net, &data.Splits{Train: set}, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return NewTrainer(obj, cfg)
+}
 
 func TestStepDoesNotAllocate(t *testing.T) {
 	set := synthetic(100, 1)
@@ -18,7 +29,7 @@ func TestStepDoesNotAllocate(t *testing.T) {
 	for _, alpha := range []float64{0, 0.5} {
 		net := smallNet(t, "conv:4x3x3 maxpool:2 relu dropout:0.3 fc:16:relu softmax:2", 10, 1)
 		cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, Momentum: 0.9, LabelSmoothing: 0.1, Teacher: teacher, TeacherWeight: alpha}
-		tr, err := NewTrainer(net, set, cfg)
+		tr, err := newClassifierTrainer(net, set, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,13 +49,14 @@ func TestNewTrainerChecks(t *testing.T) {
 	}{
 		{Config{Batch: 20, Eta: 0.1}, "MaxBatch"},
 		{Config{Batch: 10, Eta: 0}, "learning rate"},
-		{Config{Batch: 10, Eta: 0.1, Lambda: -1}, "learning rate"},
+		{Config{Batch: 10, Eta: 0.1, Lambda: -1}, "λ -1"},
+		{Config{Batch: 10, Eta: 0.1, Momentum: 1}, "momentum"},
 		{Config{Batch: 10, Eta: 0.1, LabelSmoothing: 1}, "label smoothing"},
 		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 1.5}, "teacher weight"},
 		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 0.5, Teacher: make([]float32, 10)}, "want 200"},
 		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 0.5, Teacher: make([]float32, 200)}, "sum to 0"},
 	} {
-		if _, err := NewTrainer(net, set, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := newClassifierTrainer(net, set, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want %q", c.cfg, err, c.want)
 		}
 	}
@@ -93,7 +105,7 @@ func TestStepCostTargets(t *testing.T) {
 			}
 		}
 		cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, LabelSmoothing: c.eps, Teacher: teacher, TeacherWeight: c.alpha}
-		tr, err := NewTrainer(randomNet(t), set, cfg)
+		tr, err := newClassifierTrainer(randomNet(t), set, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +123,7 @@ func TestUpdateInsideBackward(t *testing.T) {
 	const spec = "conv:4x3x3 batchnorm relu maxpool:2 dropout:0.3 fc:16:relu softmax:2"
 	cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, Lambda: 0.5, Momentum: 0.9, Nesterov: true}
 	a, b := smallNet(t, spec, 10, 3), smallNet(t, spec, 10, 3)
-	tr, err := NewTrainer(a, set, cfg)
+	tr, err := newClassifierTrainer(a, set, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +139,7 @@ func TestUpdateInsideBackward(t *testing.T) {
 		tr.Step(idx, 0.1)
 		set.Batch(x, idx)
 		b.Forward(x, 10, true)
-		b.Backward(labels)
+		b.BackwardLabels(labels, 0, nil)
 		opt.Step(b.Params(), 0.1)
 	}
 	pa, pb := a.Params(), b.Params()

@@ -104,7 +104,7 @@ func TestBadInputsGiveOneLineErrors(t *testing.T) {
 	}{
 		{[]string{"train", "--data", corrupt}, "train-images-idx3-ubyte"},
 		{[]string{"train", "--preset", "conv3"}, "valid: best, conv1, conv2, dropout"},
-		{[]string{"train", "--net", "conv:20x5 softmax:10"}, "valid layers: conv:"},
+		{[]string{"train", "--net", "conv:20x5 softmax:10"}, "the form is conv:MAPSxKHxKW"},
 		{[]string{"train", "--init", "xavier"}, "valid: network3, he"},
 		{[]string{"train", "--schedule", "linear"}, "valid: const"},
 		{[]string{"train", "--preset", "best", "--patience", "5"}, "--select-last 0"},

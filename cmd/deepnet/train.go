@@ -123,6 +123,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start := time.Now()
 	res, err := train.Run(ctx, net, d, cfg)
 	bar.clear()
+	if de := (*train.DivergedError)(nil); errors.As(err, &de) {
+		return fmt.Errorf("%w; try a smaller learning rate (--eta)", err)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}

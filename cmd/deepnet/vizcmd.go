@@ -11,6 +11,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/tensor"
 	"github.com/deepnet-go/deepnet/viz"
 )
 
@@ -75,22 +76,18 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	// labels them (layer L's weights are the tensor "L-1.weight" of the
 	// model file).
 	for i, l := range net.Layers {
-		conv, ok := l.(*nn.ConvLayer)
-		if !ok {
+		w := kernels(l)
+		if w == nil {
 			continue
 		}
 		// A kernel of a one-channel layer is about 40 pixels wide (a 5×5
 		// kernel at 8 pixels a weight); with several channels, where each
 		// feature map is a row of C kernels, about 24.
-		w := conv.W.Value
 		side := 40
-		if len(w.Shape) == 4 && w.Shape[1] > 1 {
+		if w.Shape[1] > 1 {
 			side = 24
 		}
-		scale := 4
-		if len(w.Shape) == 4 {
-			scale = max(2, (side+w.Shape[3]-1)/w.Shape[3])
-		}
+		scale := max(2, (side+w.Shape[3]-1)/w.Shape[3])
 		if err := write(fmt.Sprintf("kernels-%d.png", i+1), viz.Kernels(w, scale)); err != nil {
 			return err
 		}
@@ -113,5 +110,19 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(stdout, "test accuracy %.2f%%  (%d of %d correct)\n", 100*r.accuracy(), r.correct, r.n)
+	return nil
+}
+
+// kernels returns the weights of a layer of local receptive fields: its
+// first regularised parameter when it is [F][C][KH][KW], else nil.
+func kernels(l nn.Layer) *tensor.Tensor {
+	for _, p := range l.Params() {
+		if p.Decay {
+			if len(p.Value.Shape) == 4 {
+				return p.Value
+			}
+			return nil
+		}
+	}
 	return nil
 }
