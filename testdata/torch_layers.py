@@ -262,22 +262,22 @@ def step_case():
     b8 = randn(g, 10, scale=0.1)
     names = ["0.weight", "0.bias", "3.weight", "3.bias", "6.weight", "6.bias", "8.weight", "8.bias"]
     params = [p.clone().requires_grad_() for p in (w0, b0, w3, b3, w6, b6, w8, b8)]
-    P = dict(zip(names, params))
+    prm = dict(zip(names, params))
 
-    def forward(P):
-        a1 = torch.relu(F.max_pool2d(F.conv2d(x, P["0.weight"], P["0.bias"]), 2))
-        a2 = torch.relu(F.max_pool2d(F.conv2d(a1, P["3.weight"], P["3.bias"]), 2))
-        a3 = torch.relu(F.linear(a2.flatten(1), P["6.weight"], P["6.bias"]))  # flattens (C, H, W)
-        return a1, a2, a3, F.linear(a3, P["8.weight"], P["8.bias"])
+    def forward(prm):
+        a1 = torch.relu(F.max_pool2d(F.conv2d(x, prm["0.weight"], prm["0.bias"]), 2))
+        a2 = torch.relu(F.max_pool2d(F.conv2d(a1, prm["3.weight"], prm["3.bias"]), 2))
+        a3 = torch.relu(F.linear(a2.flatten(1), prm["6.weight"], prm["6.bias"]))  # flattens (C, H, W)
+        return a1, a2, a3, F.linear(a3, prm["8.weight"], prm["8.bias"])
 
-    a1, a2, a3, z = forward(P)
+    a1, a2, a3, z = forward(prm)
     loss = F.nll_loss(F.log_softmax(z, 1), labels)
     gs = torch.autograd.grad(loss, params)
 
     # network3's step, as the PyTorch peer (shared/bench/pytorch_nielsen.py)
     # writes it: weight decay lambda/B on the weights only.
-    weights = [P[n] for n in names if n.endswith("weight")]
-    biases = [P[n] for n in names if n.endswith("bias")]
+    weights = [prm[n] for n in names if n.endswith("weight")]
+    biases = [prm[n] for n in names if n.endswith("bias")]
     opt = torch.optim.SGD([{"params": weights, "weight_decay": LMBDA / BATCHES}, {"params": biases}], lr=ETA)
     for p, gp in zip(params, gs):
         p.grad = gp.clone()
@@ -289,7 +289,7 @@ def step_case():
     c = F.nll_loss(F.log_softmax(forward(Q)[3], 1), labels)
     c = c + 0.5 * LMBDA * sum((Q[n] ** 2).sum() for n in names if n.endswith("weight")) / BATCHES
     for n, p, gp in zip(names, check, torch.autograd.grad(c, check)):
-        assert torch.allclose(P[n], p - ETA * gp, rtol=1e-13, atol=1e-16), n
+        assert torch.allclose(prm[n], p - ETA * gp, rtol=1e-13, atol=1e-16), n
 
     active = [float((a > 0).to(DT).mean()) for a in (a1, a2, a3)]
     per_map = [(a1 > 0).to(DT).mean((0, 2, 3)), (a2 > 0).to(DT).mean((0, 2, 3))]
@@ -302,7 +302,7 @@ def step_case():
     for n, p0, gp in zip(names, (w0, b0, w3, b3, w6, b6, w8, b8), gs):
         inputs[n] = p0
         outputs[n + ".grad"] = gp
-        outputs[n] = P[n]
+        outputs[n] = prm[n]
     case(name, "one step of network3's SGD on the spec's network (deepnet's parameter names, PyTorch's "
          "layouts; the dense layer flattens (C, H, W)): probs = softmax output, loss = mean negative "
          "log-likelihood of labels, NAME.grad = d loss / d NAME, outputs NAME = NAME - eta*(NAME.grad "
