@@ -9,7 +9,10 @@
 // dropout (DropoutLayer) and the softmax output with the log-likelihood cost
 // (SoftmaxLayer). Each file holds one layer with its forward and backward
 // passes side by side. Every layer is checked against PyTorch's float64
-// results (testdata/torch_layers.json) and by central differences.
+// results (testdata/torch_layers.json) and by central differences;
+// testdata/torch_layers.py writes the JSON (run /usr/bin/python3
+// testdata/torch_layers.py > testdata/torch_layers.json), which also holds
+// one training step of the book's relu network that train checks.
 //
 // # Semantics (network3.py)
 //

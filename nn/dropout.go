@@ -90,6 +90,11 @@ type DropoutLayer struct {
 	y, gx  []float32
 	n      int
 	train  bool
+
+	// testMask, set only by tests, replaces the masks drawn from Source:
+	// training Forward keeps value i when testMask[i] is 1 (0 drops it),
+	// with the mode's scale, and draws nothing.
+	testMask []float32
 }
 
 // NewDropout builds a dropout layer whose masks are drawn from a PCG seeded
@@ -147,6 +152,13 @@ func (l *DropoutLayer) Forward(x []float32, n int, train bool) []float32 {
 	sb := math.Float32bits(scale)
 	y, mask := l.y[:size], l.mask[:size]
 	x = x[:len(y)]
+	if l.testMask != nil {
+		for i, m := range l.testMask[:size] {
+			mask[i] = m * scale
+			y[i] = x[i] * mask[i]
+		}
+		return y
+	}
 	i := 0
 	for ; i+1 < len(y); i += 2 {
 		bits := l.Source.Uint64()

@@ -1,48 +1,24 @@
 package nn
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/internal/torchref"
 )
 
-// torchCase is one case of testdata/torch_layers.json: PyTorch's float64
-// outputs and gradients for a small input (layouts NCHW, weights [out][in]).
-type torchCase struct {
-	Name    string
-	Inputs  map[string]torchTensor
-	Outputs map[string]torchTensor
-}
-
-type torchTensor struct {
-	Shape []int
-	Data  []float64
-}
-
-func (t torchTensor) f32() []float32 {
-	out := make([]float32, len(t.Data))
-	for i, v := range t.Data {
-		out[i] = float32(v)
-	}
-	return out
-}
+type (
+	torchCase   = torchref.Case
+	torchTensor = torchref.Tensor
+)
 
 func loadTorchCases(t *testing.T) map[string]torchCase {
 	t.Helper()
-	raw, err := os.ReadFile("../testdata/torch_layers.json")
+	cases, err := torchref.Cases()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var file struct{ Cases []torchCase }
-	if err := json.Unmarshal(raw, &file); err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]torchCase{}
-	for _, c := range file.Cases {
-		m[c.Name] = c
-	}
-	return m
+	return cases
 }
 
 // nchwToCNHW permutes [N][C][HW] to [C][N][HW]; cnhwToNCHW undoes it.
@@ -100,11 +76,11 @@ func TestConvMatchesTorch(t *testing.T) {
 			if l.OutShape() != (Shape{C: f, H: oh, W: ow}) {
 				t.Fatalf("out shape %v", l.OutShape())
 			}
-			copy(l.W.Value.Data, w.f32())
-			copy(l.B.Value.Data, b.f32())
-			y := l.Forward(nchwToCNHW(x.f32(), n, ch, h*wd), n, true)
+			copy(l.W.Value.Data, w.F32())
+			copy(l.B.Value.Data, b.F32())
+			y := l.Forward(nchwToCNHW(x.F32(), n, ch, h*wd), n, true)
 			closeTo(t, "y", cnhwToNCHW(y, n, f, oh*ow), c.Outputs["y"])
-			gx := l.Backward(nchwToCNHW(gy.f32(), n, f, oh*ow))
+			gx := l.Backward(nchwToCNHW(gy.F32(), n, f, oh*ow))
 			closeTo(t, "gx", cnhwToNCHW(gx, n, ch, h*wd), c.Outputs["gx"])
 			closeTo(t, "gw", l.W.Grad.Data, c.Outputs["gw"])
 			closeTo(t, "gb", l.B.Grad.Data, c.Outputs["gb"])
@@ -125,9 +101,9 @@ func TestPoolMatchesTorch(t *testing.T) {
 				t.Fatal(err)
 			}
 			ohw := gy.Shape[2] * gy.Shape[3]
-			y := l.Forward(nchwToCNHW(x.f32(), n, ch, h*w), n, true)
+			y := l.Forward(nchwToCNHW(x.F32(), n, ch, h*w), n, true)
 			closeTo(t, "y", cnhwToNCHW(y, n, ch, ohw), c.Outputs["y"])
-			gx := l.Backward(nchwToCNHW(gy.f32(), n, ch, ohw))
+			gx := l.Backward(nchwToCNHW(gy.F32(), n, ch, ohw))
 			closeTo(t, "gx", cnhwToNCHW(gx, n, ch, h*w), c.Outputs["gx"])
 		})
 	}
@@ -138,10 +114,10 @@ func TestDenseMatchesTorch(t *testing.T) {
 	x, w, b, gy := c.Inputs["x"], c.Inputs["w"], c.Inputs["b"], c.Inputs["gy"]
 	n, nin, nout := x.Shape[0], x.Shape[1], w.Shape[0]
 	l := NewDense(DenseSpec{Units: nout}, Shape{C: nin, H: 1, W: 1, Flat: true}, n, true, "d")
-	copy(l.W.Value.Data, w.f32())
-	copy(l.B.Value.Data, b.f32())
-	closeTo(t, "y", l.Forward(x.f32(), n, true), c.Outputs["y"])
-	closeTo(t, "gx", l.Backward(gy.f32()), c.Outputs["gx"])
+	copy(l.W.Value.Data, w.F32())
+	copy(l.B.Value.Data, b.F32())
+	closeTo(t, "y", l.Forward(x.F32(), n, true), c.Outputs["y"])
+	closeTo(t, "gx", l.Backward(gy.F32()), c.Outputs["gx"])
 	closeTo(t, "gw", l.W.Grad.Data, c.Outputs["gw"])
 	closeTo(t, "gb", l.B.Grad.Data, c.Outputs["gb"])
 }
@@ -153,8 +129,8 @@ func TestActivationsMatchTorch(t *testing.T) {
 			c := cases[name]
 			x, gy := c.Inputs["x"], c.Inputs["gy"]
 			l := NewActivation(ActivationSpec{Func: f}, Shape{C: x.Shape[1], H: 1, W: 1, Flat: true}, x.Shape[0])
-			closeTo(t, "y", l.Forward(x.f32(), x.Shape[0], true), c.Outputs["y"])
-			closeTo(t, "gx", l.Backward(gy.f32()), c.Outputs["gx"])
+			closeTo(t, "y", l.Forward(x.F32(), x.Shape[0], true), c.Outputs["y"])
+			closeTo(t, "gx", l.Backward(gy.F32()), c.Outputs["gx"])
 		})
 	}
 }
@@ -164,7 +140,7 @@ func TestSoftmaxLossMatchesTorch(t *testing.T) {
 	z, lab := c.Inputs["z"], c.Inputs["labels"]
 	n, k := z.Shape[0], z.Shape[1]
 	y := make([]float32, n*k)
-	softmaxRows(z.f32(), y, k)
+	softmaxRows(z.F32(), y, k)
 	closeTo(t, "softmax", y, c.Outputs["softmax"])
 	labels := make([]int, n)
 	for i, v := range lab.Data {
