@@ -122,7 +122,7 @@ func LoadSets(maxBytes int64, sets ...SetFiles) ([]*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = &Set{Images: im.Data, Labels: lb.Data, N: im.Dims[0], Rows: im.Dims[1], Cols: im.Dims[2]}
+		out[i] = &Set{Images: im.Data, Labels: lb.Data, N: im.Dims[0], Rows: im.Dims[1], Cols: im.Dims[2], Source: sets[i].Labels}
 	}
 	return out, nil
 }

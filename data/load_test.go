@@ -25,6 +25,16 @@ func TestLoadSet(t *testing.T) {
 	if got.N != 5 || got.Rows != 3 || got.Cols != 4 || string(got.Images) != string(s.Images) || string(got.Labels) != string(s.Labels) {
 		t.Fatalf("LoadSet = %+v", got)
 	}
+	// A label outside the classes is reported with the labels file and its
+	// index there, also from a slice of the set.
+	got.Labels[3] = 9
+	var le *LabelError
+	if err := got.Slice(2, 5).CheckLabels(9); !errors.As(err, &le) || le.Source != filepath.Join(dir, "lb") || le.Index != 3 || le.Label != 9 {
+		t.Errorf("CheckLabels: %v, want label 9 of example 3 of %s", err, filepath.Join(dir, "lb"))
+	}
+	if err := got.Slice(2, 5).CheckLabels(10); err != nil {
+		t.Errorf("CheckLabels(10): %v", err)
+	}
 	// Mismatched counts, wrong ranks and types are typed errors naming the
 	// files.
 	writeSet(t, dir, "im4", "lb4", tinySet(4, 3, 4))

@@ -11,6 +11,12 @@ type Set struct {
 	N      int
 	Rows   int
 	Cols   int
+	// Source names where the labels come from, for messages: the labels
+	// file of a set that was read (empty for a set made in memory). First
+	// is the index there of the set's first example (a Slice of a file
+	// starts past 0).
+	Source string
+	First  int
 }
 
 // NewSet returns a zeroed set of n images of rows×cols pixels.
@@ -44,6 +50,7 @@ func (s *Set) Slice(lo, hi int) *Set {
 		Images: s.Images[lo*p : hi*p : hi*p],
 		Labels: s.Labels[lo:hi:hi],
 		N:      hi - lo, Rows: s.Rows, Cols: s.Cols,
+		Source: s.Source, First: s.First + lo,
 	}
 }
 
@@ -71,6 +78,34 @@ func (s *Set) Check() error {
 			s.N, s.Rows, s.Cols, len(s.Images), len(s.Labels))
 	}
 	return nil
+}
+
+// CheckLabels reports the first label that is not one of classes classes
+// (0..classes-1) as a *LabelError.
+func (s *Set) CheckLabels(classes int) error {
+	for i, l := range s.Labels {
+		if int(l) >= classes {
+			return &LabelError{Source: s.Source, Index: s.First + i, Label: int(l), Classes: classes}
+		}
+	}
+	return nil
+}
+
+// LabelError is a label outside the classes a network tells apart.
+type LabelError struct {
+	// Source and Index say where: the labels file (empty for a set made
+	// in memory) and the example's index in it.
+	Source         string
+	Index          int
+	Label, Classes int
+}
+
+func (e *LabelError) Error() string {
+	where := "a data set"
+	if e.Source != "" {
+		where = e.Source
+	}
+	return fmt.Sprintf("%s: example %d has label %d, outside the %d classes 0-%d", where, e.Index, e.Label, e.Classes, e.Classes-1)
 }
 
 // scale[p] is float32(p)/255.

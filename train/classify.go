@@ -50,7 +50,7 @@ func NewClassification(net *nn.Network, d *data.Splits, cfg Config) (*Classifica
 	case !(cfg.LabelSmoothing >= 0 && cfg.LabelSmoothing < 1):
 		return nil, fmt.Errorf("train: label smoothing %v outside [0, 1)", cfg.LabelSmoothing)
 	}
-	if err := checkImages(net, d); err != nil {
+	if err := checkSets(net, d); err != nil {
 		return nil, err
 	}
 	if err := cfg.Augment.Validate(); err != nil {
@@ -80,12 +80,18 @@ func NewClassification(net *nn.Network, d *data.Splits, cfg Config) (*Classifica
 	return c, nil
 }
 
-// checkImages reports an error unless every set of d holds images of the
-// size net takes.
-func checkImages(net *nn.Network, d *data.Splits) error {
+// checkSets reports an error unless every set of d holds images of the
+// size net takes and labels of its classes (a *data.LabelError).
+func checkSets(net *nn.Network, d *data.Splits) error {
 	for _, s := range []*data.Set{d.Train, d.Validation, d.Test} {
-		if s != nil && s.N > 0 && s.Pixels() != net.In.Size() {
+		if s == nil || s.N == 0 {
+			continue
+		}
+		if s.Pixels() != net.In.Size() {
 			return fmt.Errorf("train: images of %d×%d pixels, network input %s", s.Rows, s.Cols, net.In)
+		}
+		if err := s.CheckLabels(net.Classes()); err != nil {
+			return err
 		}
 	}
 	return nil

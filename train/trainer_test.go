@@ -1,6 +1,8 @@
 package train
 
 import (
+	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -148,6 +150,26 @@ func TestUpdateInsideBackward(t *testing.T) {
 			if math.Float32bits(v) != math.Float32bits(pb[i].Value.Data[j]) {
 				t.Fatalf("%s[%d]: %v, want %v", pa[i].Name, j, v, pb[i].Value.Data[j])
 			}
+		}
+	}
+}
+
+// TestLabelsCheckedAgainstTheNetwork: a label outside the network's
+// classes, in any of the three sets, is found before training starts and
+// reported with its file and index.
+func TestLabelsCheckedAgainstTheNetwork(t *testing.T) {
+	for _, which := range []string{"train", "validation", "test"} {
+		d := &data.Splits{Train: synthetic(100, 1), Validation: synthetic(300, 2).Slice(100, 300), Test: synthetic(40, 3)}
+		d.Validation.Source = "val-labels.idx"
+		bad := map[string]*data.Set{"train": d.Train, "validation": d.Validation, "test": d.Test}[which]
+		bad.Labels[7] = 2
+		_, err := Run(context.Background(), smallNet(t, "fc:8 softmax:2", 10, 1), d, Config{Epochs: 1, Batch: 10, Eta: 0.1})
+		var le *data.LabelError
+		if !errors.As(err, &le) || le.Label != 2 || le.Classes != 2 || le.Index != 7+bad.First {
+			t.Errorf("%s: error %v, want a *data.LabelError for label 2 at %d", which, err, 7+bad.First)
+		}
+		if which == "validation" && !strings.Contains(err.Error(), "val-labels.idx: example 107 has label 2") {
+			t.Errorf("error %q does not name the file and the index", err)
 		}
 	}
 }
