@@ -18,6 +18,11 @@ type Config struct {
 	Seed uint64
 	// Init chooses the weight initialisation (InitNetwork3 when empty).
 	Init Init
+	// MaxMemory is the most memory, in bytes, the network may take
+	// (parameters, gradients and buffers for MaxBatch examples; see
+	// MemoryOf); 0 means DefaultMaxMemory. New refuses a larger network
+	// with a *MemoryError before allocating it.
+	MaxMemory int64
 }
 
 // Network is a sequence of layers with preallocated buffers. Its input is
@@ -46,6 +51,9 @@ func New(cfg Config) (*Network, error) {
 		return nil, fmt.Errorf("nn: MaxBatch %d must be at least 1", cfg.MaxBatch)
 	}
 	if cfg.Init, err = ParseInit(string(cfg.Init)); err != nil {
+		return nil, err
+	}
+	if err := CheckMemory("the network", MemoryOf(plans, cfg.MaxBatch).Total(), cfg.MaxMemory); err != nil {
 		return nil, err
 	}
 	net := &Network{Config: cfg}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/deepnet-go/deepnet/internal/sysmem"
 )
 
 // LayerPlan is one layer of a network as Plan works it out from the spec,
@@ -134,6 +136,44 @@ func MemoryOf(plans []LayerPlan, maxBatch int) Memory {
 		m.Buffers = satMulAdd(int64(plans[0].In.Size())*4, int64(max(maxBatch, 1)), m.Buffers)
 	}
 	return m
+}
+
+// MemoryCap is the most DefaultMaxMemory allows: deepnet's networks are
+// MNIST-sized (the largest preset needs tens of megabytes), so a network
+// that needs more is far more often a typo than a plan.
+const MemoryCap = 1 << 30
+
+// DefaultMaxMemory is the budget of a network and its run when none is
+// given: a quarter of the machine's memory, at most MemoryCap.
+func DefaultMaxMemory() int64 {
+	if total, ok := sysmem.Total(); ok {
+		return min(total/4, MemoryCap)
+	}
+	return MemoryCap
+}
+
+// MemoryError is a network, or a run, that would need more memory than its
+// budget allows. It is found from the plan, before anything is allocated.
+type MemoryError struct {
+	// What needs it: "the network", "training".
+	What        string
+	Need, Limit int64
+}
+
+func (e *MemoryError) Error() string {
+	return fmt.Sprintf("%s would need %s of memory, more than the limit of %s", e.What, FormatBytes(e.Need), FormatBytes(e.Limit))
+}
+
+// CheckMemory returns a *MemoryError when need is more than limit (≤ 0:
+// DefaultMaxMemory).
+func CheckMemory(what string, need, limit int64) error {
+	if limit <= 0 {
+		limit = DefaultMaxMemory()
+	}
+	if need > limit {
+		return &MemoryError{What: what, Need: need, Limit: limit}
+	}
+	return nil
 }
 
 // FormatBytes writes a number of bytes for people: "512 B", "3.4 MB",
