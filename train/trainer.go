@@ -132,3 +132,34 @@ func (e *DivergedError) Error() string {
 
 // Is reports whether target is ErrDiverged.
 func (e *DivergedError) Is(target error) bool { return target == ErrDiverged }
+
+// MemoryNeeded returns the bytes a run of cfg takes for a network planned as
+// plans and built for maxBatch examples, before anything is allocated: the
+// network's own (nn.MemoryOf), the copies of its parameters the run keeps
+// (momentum, the averaged weights, the best epoch's weights), and the
+// mini-batch's and the evaluation's inputs.
+func MemoryNeeded(plans []nn.LayerPlan, maxBatch int, cfg Config) int64 {
+	total := nn.MemoryOf(plans, maxBatch).Total()
+	var params int64
+	for _, l := range plans {
+		for _, p := range l.Params {
+			params = min(params+p.Len(), 1<<60)
+		}
+	}
+	copies := int64(0)
+	if cfg.Momentum != 0 {
+		copies++
+	}
+	if cfg.Average > 0 {
+		copies++
+	}
+	if cfg.KeepBest {
+		copies++
+	}
+	total = min(total+4*copies*params, 1<<62)
+	if len(plans) > 0 {
+		in := int64(plans[0].In.Size())
+		total = min(total+4*in*int64(max(cfg.Batch, 0)+max(maxBatch, 0)), 1<<62)
+	}
+	return total
+}

@@ -173,3 +173,23 @@ func TestLabelsCheckedAgainstTheNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryNeeded counts the network, one copy of the parameters for each
+// of momentum, averaging and the best epoch, and the inputs.
+func TestMemoryNeeded(t *testing.T) {
+	spec, _ := nn.ParseSpec("fc:10 softmax:2")
+	plans, _ := nn.Plan(spec, nn.Shape{C: 1, H: 8, W: 8})
+	const params = 64*10 + 10 + 10*2 + 2
+	net := nn.MemoryOf(plans, 100).Total()
+	for _, c := range []struct {
+		cfg    Config
+		copies int64
+	}{
+		{Config{Batch: 10}, 0},
+		{Config{Batch: 10, Momentum: 0.9, Average: 3, KeepBest: true}, 3},
+	} {
+		if got, want := MemoryNeeded(plans, 100, c.cfg), net+4*c.copies*params+4*64*110; got != want {
+			t.Errorf("%+v: %d bytes, want %d", c.cfg, got, want)
+		}
+	}
+}
