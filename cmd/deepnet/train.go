@@ -28,7 +28,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var saved *train.SavedState
 	var savedNet *nn.Network
 	if *resume != "" {
-		net, info, st, err := train.ReadCheckpoint(filepath.Join(*resume, checkpointFile), 100)
+		net, info, st, err := train.ReadCheckpoint(filepath.Join(*resume, checkpointFile), model.Options{MaxBatch: 100})
 		if err != nil {
 			return err
 		}
