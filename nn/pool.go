@@ -135,7 +135,7 @@ func (l *PoolLayer) Forward(x []float32, n int, train bool) []float32 {
 	case L2Pool:
 		f32.L2Pool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y)
 	default:
-		avgPool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y)
+		f32.AvgPool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y)
 	}
 	return y
 }
@@ -150,47 +150,7 @@ func (l *PoolLayer) Backward(gy []float32) []float32 {
 	case L2Pool:
 		f32.L2PoolBackward(gy, l.x, l.y, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
 	default:
-		avgPoolBackward(gy, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
+		f32.AvgPoolBackward(gy, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
 	}
 	return gx
-}
-
-// avgPool sets each output to the mean of its p×q block.
-func avgPool(src []float32, planes, h, w, p, q int, dst []float32) {
-	oh, ow := h/p, w/q
-	scale := 1 / float32(p*q)
-	for pl := 0; pl < planes; pl++ {
-		in := src[pl*h*w:]
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				var s float32
-				for a := 0; a < p; a++ {
-					for _, v := range in[(i*p+a)*w+j*q : (i*p+a)*w+j*q+q] {
-						s += v
-					}
-				}
-				dst[(pl*oh+i)*ow+j] = s * scale
-			}
-		}
-	}
-}
-
-// avgPoolBackward spreads each output gradient evenly over its block.
-func avgPoolBackward(gy []float32, planes, h, w, p, q int, gx []float32) {
-	clear(gx)
-	oh, ow := h/p, w/q
-	scale := 1 / float32(p*q)
-	for pl := 0; pl < planes; pl++ {
-		out := gx[pl*h*w:]
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				g := gy[(pl*oh+i)*ow+j] * scale
-				for a := 0; a < p; a++ {
-					for b := 0; b < q; b++ {
-						out[(i*p+a)*w+j*q+b] = g
-					}
-				}
-			}
-		}
-	}
 }
