@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -199,3 +200,28 @@ func TestLoadWithOptions(t *testing.T) {
 	}
 }
 
+// TestHostileSpecIsCheap: a 20 MB model file whose spec is 20 MB of layers,
+// or more layers than a spec may have, or a network of terabytes, is
+// refused before the spec is read or the network built, in memory of a
+// few times the file's size (reading its JSON header).
+func TestHostileSpecIsCheap(t *testing.T) {
+	raw := saveBytes(t, testNet(t, testSpec, 6), testInfo)
+	for name, spec := range map[string]string{
+		"long":  strings.Repeat("relu ", 4<<20),
+		"many":  strings.Repeat("relu ", nn.MaxSpecLayers+1),
+		"large": "fc:1000000 fc:1000000 softmax:10",
+	} {
+		hostile := editHeader(t, raw, func(h map[string]any) { metadata(h)["spec"] = spec })
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, _, err := loadBytes(t, hostile)
+		runtime.ReadMemStats(&after)
+		if err == nil {
+			t.Fatalf("%s: accepted", name)
+		}
+		if grown := after.TotalAlloc - before.TotalAlloc; grown > 8*uint64(len(hostile))+(16<<20) {
+			t.Errorf("%s: refusing a %d-byte file allocated %d bytes: %v", name, len(hostile), grown, err)
+		}
+	}
+}
