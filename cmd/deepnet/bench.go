@@ -19,10 +19,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(f.fs, args, stderr); err != nil {
 		return err
 	}
-	if f.preset == "" {
-		f.preset = "relu"
-	}
-	netCfg, cfg, _, err := f.settings()
+	f.defaultPreset = "relu"
+	netCfg, cfg, p, err := f.settings()
 	if err != nil {
 		return err
 	}
@@ -76,8 +74,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sec := time.Since(start).Seconds()
 	n := steps * b
 	flops := TrainFLOPs(netCfg.Spec, netCfg.In)
-	name := "preset=" + f.preset
-	if f.net != "" { // the preset gave the training settings, --net the network
+	name := "preset=" + p.Name
+	if f.given("net") { // the preset gave the training settings, --net the network
 		name += fmt.Sprintf(" net=%q", netCfg.Spec.String())
 	}
 	fmt.Fprintf(stdout, "deepnet %s batch=%d images=%d seconds=%.2f\n", name, b, n, sec)

@@ -32,16 +32,15 @@ func (f *trainFlags) teacherFiles() []string {
 func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set) (string, error) {
 	files := f.teacherFiles()
 	if len(files) == 0 {
-		if f.teacherWeight >= 0 {
-			return "", fmt.Errorf("--teacher-weight needs --teacher FILE[,FILE...]")
+		for _, name := range []string{"teacher-weight", "teacher-temperature"} {
+			if f.given(name) {
+				return "", fmt.Errorf("--%s needs --teacher FILE[,FILE...]", name)
+			}
 		}
 		return "", nil
 	}
 	w := f.teacherWeight
-	if w < 0 {
-		w = 0.5
-	}
-	if w > 1 {
+	if !(w >= 0 && w <= 1) {
 		return "", fmt.Errorf("--teacher-weight %v: want a weight in [0, 1]", w)
 	}
 	if !(f.teacherTemp > 0) || math.IsInf(f.teacherTemp, 0) {

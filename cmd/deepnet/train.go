@@ -145,7 +145,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		among, 100*res.BestValidation, best.Name(), there, 100*res.TestAtBest, time.Since(start).Round(time.Second))
 	if f.plot != "" {
 		title := "preset " + p.Name
-		if f.net != "" {
+		if f.given("net") {
 			title = netCfg.Spec.String()
 		}
 		if perr := plotCurves(f.plot, res, title); perr != nil {
