@@ -19,9 +19,8 @@ const (
 
 func runExpand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("expand")
-	dir := fs.String("data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache)")
+	dir, seed := dataFlag(fs), seedFlag(fs)
 	out := fs.String("out", "", "directory to write the expanded set into (default: the MNIST cache directory)")
-	seed := fs.Uint64("seed", 1, "seed of the shuffle of the expanded set")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}

@@ -1,6 +1,63 @@
 package main
 
-import "flag"
+import (
+	"flag"
+	"fmt"
+
+	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/internal/f32"
+)
+
+// The flags that several commands share are declared here, once each,
+// with one usage string.
+
+// dataFlag declares --data, where MNIST is read from.
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
+}
+
+// modelFlag declares --model, the model file a command reads.
+func modelFlag(fs *flag.FlagSet) *string {
+	return fs.String("model", "", "the model file (written by deepnet train --out)")
+}
+
+// seedFlag declares --seed.
+func seedFlag(fs *flag.FlagSet) *uint64 {
+	return fs.Uint64("seed", 1, "random seed of the weights, the order of the examples, dropout and the shuffle of the expanded training set: the same seed gives the same numbers")
+}
+
+// workersFlag declares --workers; applyWorkers applies it.
+func workersFlag(fs *flag.FlagSet) *int {
+	return fs.Int("workers", 0, "CPU cores to use (default: all); results do not depend on it")
+}
+
+// applyWorkers sets the number of cores the kernels use from --workers.
+func applyWorkers(fs *flag.FlagSet, n int) error {
+	if n > 0 {
+		f32.SetWorkers(n)
+	}
+	return nil
+}
+
+// ttaUsage documents --tta.
+const ttaUsage = "test-time augmentation: see each image through these views and average the probabilities: none, shifts (the image and its four one-pixel shifts), rotations (the image and its rotations by ±5°), or a list such as \"id,rotate:-5,rotate:5\" of id, shift:DY:DX, rotate:DEGREES and zoom:Z terms joined by +"
+
+// ttaFlag declares --tta; parseTTA reads it.
+func ttaFlag(fs *flag.FlagSet) *string {
+	return fs.String("tta", "", ttaUsage+" (default: none; train's and ensemble's: the preset's)")
+}
+
+// parseTTA reads a --tta value; "" is none.
+func parseTTA(s string) ([]data.View, error) {
+	if s == "" {
+		s = "none"
+	}
+	views, err := data.ParseViews(s)
+	if err != nil {
+		return nil, fmt.Errorf("--tta: %w", err)
+	}
+	return views, nil
+}
 
 // given reports whether the flag name was on the command line (with any
 // value, its zero value too), as opposed to left at its default.

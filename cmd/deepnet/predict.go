@@ -25,9 +25,8 @@ type prediction struct {
 
 func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("predict")
-	modelPath := fs.String("model", "", "the model file (written by deepnet train --out)")
+	modelPath, tta, workers := modelFlag(fs), ttaFlag(fs), workersFlag(fs)
 	asJSON := fs.Bool("json", false, `print one JSON object per image: {"file", "digit", "p", "probabilities"}`)
-	tta := fs.String("tta", "none", ttaUsage)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: deepnet predict --model FILE [--json] [--tta VIEWS] IMAGE...\n\n"+
 			"Reads each PNG, JPEG or GIF image of a digit (any size; dark on light or light on dark),\n"+
@@ -44,9 +43,12 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(files) == 0 {
 		return errors.New("no images given (usage: deepnet predict --model FILE IMAGE [IMAGE ...])")
 	}
-	views, err := data.ParseViews(*tta)
+	views, err := parseTTA(*tta)
 	if err != nil {
-		return fmt.Errorf("--tta: %w", err)
+		return err
+	}
+	if err := applyWorkers(fs, *workers); err != nil {
+		return err
 	}
 	net, _, err := model.LoadWith(*modelPath, model.Options{MaxBatch: len(views)})
 	if err != nil {
@@ -55,9 +57,16 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if in := net.In; in.C != 1 || in.H != imageprep.Size || in.W != imageprep.Size {
 		return fmt.Errorf("%s: the network takes %s inputs, not 1x%dx%d images", *modelPath, in, imageprep.Size, imageprep.Size)
 	}
+	return predictFiles(ctx, newPredictor(net, views), files, *asJSON, stdout, stderr)
+}
+
+// predictFiles classifies each image file and prints the result, as text
+// or, with asJSON, as one JSON object a line. A file that cannot be read
+// is reported on stderr and the others are classified; the error then
+// counts them (a lone file's error is returned as it is).
+func predictFiles(ctx context.Context, pr *predictor, files []string, asJSON bool, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	var failed []error
-	pr := newPredictor(net, views)
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -71,7 +80,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			failed = append(failed, err)
 			continue
 		}
-		if *asJSON {
+		if asJSON {
 			if err := enc.Encode(p); err != nil {
 				return err
 			}

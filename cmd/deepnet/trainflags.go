@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
-	"github.com/deepnet-go/deepnet/internal/f32"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -34,23 +32,21 @@ type trainFlags struct {
 	momentum, smoothing  float64
 	nesterov             bool
 	schedule             string
-	seed                 uint64
-	dataDir              string
 	trainLimit, patience int
 	average, selectLast  int
-	metrics, plot, out   string
-	shift, workers       int
-	rotate               float64
-	scale                float64
+	shift                int
+	rotate, scale        float64
 	elastic              string
 	teachers             string
 	teacherWeight        float64
 	teacherTemp          float64
-	tta                  string
+	seed                 *uint64
+	dataDir, tta         *string
+	workers              *int
 }
 
 func newTrainFlags(name string) *trainFlags {
-	f := &trainFlags{fs: flag.NewFlagSet("deepnet "+name, flag.ContinueOnError), defaultPreset: defaultPreset}
+	f := &trainFlags{fs: newFlagSet(name), defaultPreset: defaultPreset}
 	fs := f.fs
 	fs.StringVar(&f.preset, "preset", "", "a preset of the chapter's table: shallow, conv1, conv2, relu, expanded, fc2, dropout, or deepnet's quick and best; see deepnet presets (default: quick; bench's: relu)")
 	fs.StringVar(&f.net, "net", "", "the network as a spec, e.g. \"conv:20x5x5 maxpool:2 relu fc:100:relu softmax:10\" (default: the preset's)")
@@ -63,8 +59,8 @@ func newTrainFlags(name string) *trainFlags {
 	fs.BoolVar(&f.nesterov, "nesterov", false, "use Nesterov momentum (default: the preset's; --nesterov=false: classical momentum)")
 	fs.Float64Var(&f.smoothing, "label-smoothing", 0, "label smoothing ε: train towards (1-ε) on the label and ε/K on every class (0: off; default: the preset's)")
 	fs.StringVar(&f.schedule, "schedule", "", "learning-rate schedule: const, step:EVERY:GAMMA, cosine, or cosine:FLOOR:HOLD (anneal to FLOOR·η, then hold it for the last HOLD epochs) (default: the preset's)")
-	fs.Uint64Var(&f.seed, "seed", 1, "random seed: the same seed gives the same weights and numbers")
-	fs.StringVar(&f.dataDir, "data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
+	f.seed = seedFlag(fs)
+	f.dataDir = dataFlag(fs)
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only")
 	fs.IntVar(&f.patience, "patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
 	fs.IntVar(&f.average, "average", 0, "also evaluate the mean of the weights of the last N epochs, after recomputing batch normalisation's statistics (stochastic weight averaging; 0: off; default: the preset's)")
@@ -72,15 +68,12 @@ func newTrainFlags(name string) *trainFlags {
 	fs.StringVar(&f.teachers, "teacher", "", "distillation: train towards the mean probabilities of these model files (comma-separated) as well as the labels")
 	fs.Float64Var(&f.teacherWeight, "teacher-weight", 0.5, "with --teacher: the teachers' share α of each target, the labels' 1-α")
 	fs.Float64Var(&f.teacherTemp, "teacher-temperature", 1, "with --teacher: soften the teachers' probabilities p to p^(1/T), normalised (T > 1 spreads them over the other classes)")
-	fs.IntVar(&f.workers, "workers", 0, "CPU cores to use (default: all); results do not depend on it")
-	fs.StringVar(&f.metrics, "metrics", "", "write one JSON object per epoch to this file")
-	fs.StringVar(&f.plot, "plot", "", "draw the validation and test accuracy per epoch into this PNG file")
-	fs.StringVar(&f.out, "out", "", "save the trained network (weights of the best validation epoch) to this model file")
+	f.workers = workersFlag(fs)
 	fs.IntVar(&f.shift, "shift", 0, "augment: shift each training image by up to N pixels, afresh each epoch (0: off; default: the preset's)")
 	fs.Float64Var(&f.rotate, "rotate", 0, "augment: rotate each training image by up to this many degrees (0: off; default: the preset's)")
 	fs.Float64Var(&f.scale, "scale", 0, "augment: zoom each training image by a factor in [1-S, 1+S] (0: off; default: the preset's)")
 	fs.StringVar(&f.elastic, "elastic", "", "augment: elastic distortion ALPHA:SIGMA (Simard et al. use 34:4), or off (default: the preset's)")
-	fs.StringVar(&f.tta, "tta", "", ttaUsage+" (default: the preset's)")
+	f.tta = ttaFlag(fs)
 	return f
 }
 
@@ -91,8 +84,8 @@ func (f *trainFlags) given(name string) bool { return given(f.fs, name) }
 // training config and the preset as the flags changed it, and applies
 // --workers.
 func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
-	if f.workers > 0 {
-		f32.SetWorkers(f.workers)
+	if err := applyWorkers(f.fs, *f.workers); err != nil {
+		return nn.Config{}, train.Config{}, train.Preset{}, err
 	}
 	name := f.defaultPreset
 	if f.given("preset") {
@@ -138,7 +131,7 @@ func (f *trainFlags) override(p train.Preset) (train.Preset, error) {
 	set("shift", func() { p.Augment.MaxShift = f.shift })
 	set("rotate", func() { p.Augment.MaxRotate = f.rotate })
 	set("scale", func() { p.Augment.MaxScale = f.scale })
-	set("tta", func() { p.TTA = f.tta })
+	set("tta", func() { p.TTA = *f.tta })
 	if f.given("elastic") {
 		alpha, sigma, err := parseElastic(f.elastic)
 		if err != nil {
@@ -166,9 +159,9 @@ func parseElastic(s string) (alpha, sigma float64, err error) {
 // configs checks the preset p as the flags made it and returns the
 // network's and the training's configs.
 func (f *trainFlags) configs(p train.Preset) (nn.Config, train.Config, error) {
-	views, err := data.ParseViews(cmp.Or(p.TTA, "none"))
+	views, err := parseTTA(p.TTA)
 	if err != nil {
-		return nn.Config{}, train.Config{}, fmt.Errorf("--tta: %w", err)
+		return nn.Config{}, train.Config{}, err
 	}
 	if err := p.Augment.Validate(); err != nil {
 		return nn.Config{}, train.Config{}, err
@@ -197,9 +190,9 @@ func (f *trainFlags) configs(p train.Preset) (nn.Config, train.Config, error) {
 	if p.SelectLast > 0 && f.patience > 0 {
 		return nn.Config{}, train.Config{}, fmt.Errorf("--patience stops at a time --select-last %d cannot know: use one of them (--select-last 0)", p.SelectLast)
 	}
-	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: f.seed, Init: init}
+	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: *f.seed, Init: init}
 	trainCfg := train.Config{Epochs: p.Epochs, Batch: p.Batch, Eta: p.Eta, Lambda: p.Lambda,
-		Momentum: p.Momentum, Nesterov: p.Nesterov, LabelSmoothing: p.LabelSmoothing, Schedule: sched, Seed: f.seed, Patience: f.patience,
+		Momentum: p.Momentum, Nesterov: p.Nesterov, LabelSmoothing: p.LabelSmoothing, Schedule: sched, Seed: *f.seed, Patience: f.patience,
 		Augment: p.Augment, KeepBest: true, Average: p.Average, SelectLast: p.SelectLast, Views: views}
 	return netCfg, trainCfg, nil
 }
@@ -207,7 +200,7 @@ func (f *trainFlags) configs(p train.Preset) (nn.Config, train.Config, error) {
 // loadData finds and loads MNIST, applies --train-limit and, for presets
 // that need it, expands the training set.
 func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.MNIST, error) {
-	d, err := data.LoadDefault(f.dataDir, log)
+	d, err := data.LoadDefault(*f.dataDir, log)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +208,7 @@ func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.MNIST, error
 		d.Train = d.Train.Slice(0, f.trainLimit)
 	}
 	if p.Expanded {
-		if d.Train, err = loadExpanded(d.Train, f.seed, log); err != nil {
+		if d.Train, err = loadExpanded(d.Train, *f.seed, log); err != nil {
 			return nil, err
 		}
 	}
@@ -227,7 +220,7 @@ func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.MNIST, error
 func (f *trainFlags) info(p train.Preset, cfg train.Config, n int) model.Info {
 	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, LabelSmoothing: cfg.LabelSmoothing,
 		Teachers: f.teacherFiles(), TeacherWeight: cfg.TeacherWeight, BatchSize: cfg.Batch,
-		Epochs: cfg.Epochs, Seed: f.seed, Data: fmt.Sprintf("mnist-%d", n)}
+		Epochs: cfg.Epochs, Seed: *f.seed, Data: fmt.Sprintf("mnist-%d", n)}
 	if len(info.Teachers) > 0 {
 		info.TeacherTemperature = f.teacherTemp
 	}
