@@ -66,12 +66,12 @@ type benchCmd struct {
 func parseBench(args []string, stderr io.Writer) (*benchCmd, error) {
 	b := &benchCmd{trainFlags: newTrainFlags("bench")}
 	b.defaultPreset = "relu"
-	b.images = b.fs.Int("images", 20000, "train on this many images (after a warm-up of 20 mini-batches)")
+	b.images = b.fs.Int("images", 20000, "train on this many images, 1 or more (after a warm-up of 20 mini-batches)")
 	b.cpuprofile = b.fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file")
 	if err := parseFlags(b.fs, args, stderr); err != nil {
 		return nil, err
 	}
-	return b, nil
+	return b, checkRanges(b.fs, []rangeCheck{{"images", *b.images >= 1, "1 or more images"}})
 }
 
 // time trains 20 mini-batches to warm up, then --images images (whole

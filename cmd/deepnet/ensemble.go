@@ -51,10 +51,14 @@ type ensembleCmd struct {
 	files   []string
 }
 
+// savedModelFlags are the flags that apply to an ensemble of saved model
+// files; the others say how to train members.
+var savedModelFlags = map[string]bool{"data": true, "tta": true, "method": true, "workers": true}
+
 func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 	c := &ensembleCmd{trainFlags: newTrainFlags("ensemble")}
 	fs := c.fs
-	c.members = fs.Int("members", 5, "number of networks to train (seeds --seed, --seed+1, ...)")
+	c.members = fs.Int("members", 5, "number of networks to train, 1 or more (seeds --seed, --seed+1, ...)")
 	c.method = fs.String("method", "vote", "how members combine: vote (plurality, ties by summed probability), average, or validation (the one of the two with the higher validation accuracy; a tie goes to vote)")
 	c.save = fs.String("save", "", "save each trained member into this directory as member-SEED.safetensors; members found there are loaded, not trained again")
 	fs.Usage = func() {
@@ -69,7 +73,18 @@ func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 		return nil, errUsage
 	}
 	c.files = fs.Args()
-	return c, nil
+	if err := checkRanges(fs, []rangeCheck{{"members", *c.members >= 1, "1 or more networks"}}); err != nil {
+		return nil, err
+	}
+	var err error
+	if len(c.files) > 0 {
+		fs.Visit(func(f *flag.Flag) {
+			if err == nil && !savedModelFlags[f.Name] {
+				err = fmt.Errorf("--%s says how to train members; with model files nothing is trained (flags for saved models: --data, --method, --tta, --workers)", f.Name)
+			}
+		})
+	}
+	return c, err
 }
 
 // loadSaved loads the model files and MNIST.
@@ -100,15 +115,15 @@ func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.
 // trainMembers trains --members networks, or loads those saved in --save
 // before.
 func (c *ensembleCmd) trainMembers(ctx context.Context, stdout, stderr io.Writer) ([]*nn.Network, *data.MNIST, []data.View, error) {
-	if *c.members < 1 {
-		return nil, nil, nil, fmt.Errorf("--members must be at least 1")
-	}
 	netCfg, cfg, p, err := c.settings()
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	d, err := c.loadData(p, stderr)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := c.checkDecay(cfg, d.Train.N); err != nil {
 		return nil, nil, nil, err
 	}
 	teacher, err := c.applyTeacher(&cfg, d.Train)

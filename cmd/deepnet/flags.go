@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"runtime"
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/internal/f32"
@@ -26,16 +27,27 @@ func seedFlag(fs *flag.FlagSet) *uint64 {
 	return fs.Uint64("seed", 1, "random seed of the weights, the order of the examples, dropout and the shuffle of the expanded training set: the same seed gives the same numbers")
 }
 
-// workersFlag declares --workers; applyWorkers applies it.
+// workersFlag declares --workers; applyWorkers checks and applies it.
 func workersFlag(fs *flag.FlagSet) *int {
-	return fs.Int("workers", 0, "CPU cores to use (default: all); results do not depend on it")
+	return fs.Int("workers", 0, fmt.Sprintf("CPU cores to use, 1 to %d (default: all); results do not depend on it", maxWorkers()))
 }
 
-// applyWorkers sets the number of cores the kernels use from --workers.
+// maxWorkers is the most --workers accepts: 4 per core of this machine,
+// at most 256. More are a typo, not a wish.
+func maxWorkers() int {
+	return min(4*runtime.NumCPU(), 256)
+}
+
+// applyWorkers sets the number of cores the kernels use from --workers,
+// when it was given, or reports why the value cannot be meant.
 func applyWorkers(fs *flag.FlagSet, n int) error {
-	if n > 0 {
-		f32.SetWorkers(n)
+	if !given(fs, "workers") {
+		return nil
 	}
+	if n < 1 || n > maxWorkers() {
+		return fmt.Errorf("--workers %d: want 1 to %d (at most 4 per core; this machine has %d)", n, maxWorkers(), runtime.NumCPU())
+	}
+	f32.SetWorkers(n)
 	return nil
 }
 
@@ -65,4 +77,28 @@ func given(fs *flag.FlagSet, name string) bool {
 	found := false
 	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
 	return found
+}
+
+// rangeCheck is one flag's accepted values: ok says whether the value the
+// flag has is one of them, want describes them.
+type rangeCheck struct {
+	flag string
+	ok   bool
+	want string
+}
+
+// checkRanges returns an error naming the first flag given on the command
+// line whose value is outside its range, and the range; flags left at
+// their defaults are not checked.
+func checkRanges(fs *flag.FlagSet, checks []rangeCheck) error {
+	for _, c := range checks {
+		if !c.ok && given(fs, c.flag) {
+			v := fs.Lookup(c.flag).Value.String()
+			if v == "" {
+				v = `""`
+			}
+			return fmt.Errorf("--%s %s: want %s", c.flag, v, c.want)
+		}
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
@@ -116,6 +117,9 @@ func newPredictor(net *nn.Network, views []data.View) *predictor {
 // file prepares the image file at path as an MNIST digit and runs it
 // through the network once per view, averaging the probabilities.
 func (pr *predictor) file(path string) (*prediction, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not an image file", path)
+	}
 	pix, err := imageprep.DecodeFile(path)
 	if err != nil {
 		if !strings.Contains(err.Error(), path) {

@@ -33,6 +33,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := c.checkDecay(cfg, d.Train.N); err != nil {
+		return err
+	}
 	teacher, err := c.applyTeacher(&cfg, d.Train)
 	if err != nil {
 		return err

@@ -36,6 +36,9 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if given(fs, "image") && *file != "" {
 		return fmt.Errorf("--image and --file exclude each other")
 	}
+	if err := checkRanges(fs, []rangeCheck{{"image", *index >= 0, "the index of a test image, 0 or more"}}); err != nil {
+		return err
+	}
 	if err := applyWorkers(fs, *workers); err != nil {
 		return err
 	}
@@ -96,7 +99,7 @@ func vizInput(net *nn.Network, d *data.MNIST, file string, index int) ([]float32
 		}
 		return x, nil
 	}
-	if index < 0 || index >= d.Test.N {
+	if index >= d.Test.N {
 		return nil, fmt.Errorf("--image %d: the test set has images 0 to %d", index, d.Test.N-1)
 	}
 	for i, v := range d.Test.Image(index) {
