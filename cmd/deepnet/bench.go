@@ -21,6 +21,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := b.outs.check(); err != nil {
+		return err
+	}
 	netCfg.MaxBatch = cfg.Batch
 	d, err := b.loadData(train.Preset{}, stderr)
 	if err != nil {
@@ -59,6 +62,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // benchCmd is one run of deepnet bench: the training flags and its own.
 type benchCmd struct {
 	*trainFlags
+	outs       outputs
 	images     *int
 	cpuprofile *string
 }
@@ -67,7 +71,7 @@ func parseBench(args []string, stderr io.Writer) (*benchCmd, error) {
 	b := &benchCmd{trainFlags: newTrainFlags("bench")}
 	b.defaultPreset = "relu"
 	b.images = b.fs.Int("images", 20000, "train on this many images, 1 or more (after a warm-up of 20 mini-batches)")
-	b.cpuprofile = b.fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file")
+	b.cpuprofile = b.outs.stream(b.fs, "cpuprofile", "write a CPU profile of the timed part to this file")
 	if err := parseFlags(b.fs, args, stderr); err != nil {
 		return nil, err
 	}
@@ -90,6 +94,9 @@ func (b *benchCmd) time(t *train.Trainer, cfg train.Config, n int) (int, float64
 	}
 	steps := max(*b.images/cfg.Batch, 1)
 	if *b.cpuprofile != "" {
+		if err := makeParent(*b.cpuprofile); err != nil {
+			return 0, 0, err
+		}
 		pf, err := os.Create(*b.cpuprofile)
 		if err != nil {
 			return 0, 0, err

@@ -45,6 +45,7 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 // own, and the model files to combine (none: train --members networks).
 type ensembleCmd struct {
 	*trainFlags
+	outs    outputs
 	members *int
 	method  *string
 	save    *string
@@ -60,7 +61,7 @@ func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 	fs := c.fs
 	c.members = fs.Int("members", 5, "number of networks to train, 1 or more (seeds --seed, --seed+1, ...)")
 	c.method = fs.String("method", "vote", "how members combine: vote (plurality, ties by summed probability), average, or validation (the one of the two with the higher validation accuracy; a tie goes to vote)")
-	c.save = fs.String("save", "", "save each trained member into this directory as member-SEED.safetensors; members found there are loaded, not trained again")
+	c.save = c.outs.dir(fs, "save", "save each trained member into this directory as member-SEED.safetensors; members found there are loaded, not trained again")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: deepnet ensemble [flags] [MODEL.safetensors ...]\n\nWith model files, evaluates them; otherwise trains --members networks.")
 		fs.PrintDefaults()
@@ -117,6 +118,9 @@ func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.
 func (c *ensembleCmd) trainMembers(ctx context.Context, stdout, stderr io.Writer) ([]*nn.Network, *data.MNIST, []data.View, error) {
 	netCfg, cfg, p, err := c.settings()
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := c.outs.check(); err != nil {
 		return nil, nil, nil, err
 	}
 	d, err := c.loadData(p, stderr)

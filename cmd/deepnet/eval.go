@@ -19,9 +19,10 @@ const misclassifiedLimit = 100
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval")
+	var outs outputs
 	modelPath, dataDir, tta, workers := modelFlag(fs), dataFlag(fs), ttaFlag(fs), workersFlag(fs)
-	miscPNG := fs.String("misclassified", "", fmt.Sprintf("draw the misclassified test digits (at most %d) into this PNG file", misclassifiedLimit))
-	confPNG := fs.String("confusion", "", "draw the confusion matrix into this PNG file")
+	miscPNG := outs.file(fs, "misclassified", fmt.Sprintf("draw the misclassified test digits (at most %d) into this PNG file", misclassifiedLimit))
+	confPNG := outs.file(fs, "confusion", "draw the confusion matrix into this PNG file")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -30,6 +31,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if err := applyWorkers(fs, *workers); err != nil {
+		return err
+	}
+	if err := outs.check(); err != nil {
 		return err
 	}
 	net, info, d, err := loadModelAndData(*modelPath, *dataDir, stderr)
@@ -75,11 +79,14 @@ func printTrained(w io.Writer, info *model.Info) {
 		rec.Name(), info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy, through)
 }
 
-// writePNG draws the picture into path and says so; nothing when path is
-// "".
+// writePNG draws the picture into path, creating its directory if
+// missing, and says so; nothing when path is "".
 func writePNG(w io.Writer, path string, draw func() image.Image) error {
 	if path == "" {
 		return nil
+	}
+	if err := makeParent(path); err != nil {
+		return err
 	}
 	if err := viz.WritePNG(path, draw()); err != nil {
 		return err

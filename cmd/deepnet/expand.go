@@ -19,9 +19,13 @@ const (
 
 func runExpand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("expand")
+	var outs outputs
 	dir, seed := dataFlag(fs), seedFlag(fs)
-	out := fs.String("out", "", "directory to write the expanded set into (default: the MNIST cache directory)")
+	out := outs.dir(fs, "out", "directory to write the expanded set into (default: the MNIST cache directory)")
 	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if err := outs.check(); err != nil {
 		return err
 	}
 	d, err := data.LoadDefault(*dir, stderr)

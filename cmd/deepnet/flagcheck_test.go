@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -106,4 +108,97 @@ func TestLambdaErrorBlamesLambda(t *testing.T) {
 		[]string{"--lambda 100000: ", "η·λ/100 = 10 of every weight", "want λ < 10000"}, "--eta", "smaller learning rate")
 	checkOneLineError(t, append(args, "--eta", "2000"),
 		[]string{"--eta 2000: with the preset's λ 0.1", "want η < 1000, or a smaller --lambda"})
+}
+
+// TestOutputPathsCheckedFirst: a path that a command would write, and
+// cannot, is an error naming the flag before anything is loaded or
+// trained (the empty --data directory would fail otherwise); the check
+// leaves no file behind and no existing file changed.
+func TestOutputPathsCheckedFirst(t *testing.T) {
+	empty := t.TempDir()
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "a-file")
+	if err := os.WriteFile(file, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "a-dir")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(tmp, "no-such-model.safetensors")
+	underFile := filepath.Join(file, "m.safetensors")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"train", "--out", dir}, "--out " + dir + ": is a directory, not a file"},
+		{[]string{"train", "--out", underFile}, "--out " + underFile + ": " + file + " is not a directory"},
+		{[]string{"train", "--plot", dir}, "--plot " + dir + ": is a directory"},
+		{[]string{"train", "--metrics", dir}, "--metrics " + dir + ": is a directory"},
+		{[]string{"train", "--checkpoint", file}, "--checkpoint " + file + ": is a file, not a directory"},
+		{[]string{"ensemble", "--save", file}, "--save " + file + ": is a file, not a directory"},
+		{[]string{"eval", "--model", model, "--misclassified", dir}, "--misclassified " + dir + ": is a directory"},
+		{[]string{"eval", "--model", model, "--confusion", underFile}, "--confusion " + underFile + ": " + file + " is not a directory"},
+		{[]string{"viz", "--model", model, "--out", file}, "--out " + file + ": is a file, not a directory"},
+		{[]string{"bench", "--cpuprofile", dir}, "--cpuprofile " + dir + ": is a directory"},
+		{[]string{"expand", "--out", file}, "--out " + file + ": is a file, not a directory"},
+	}
+	// A directory nothing can be created in: /sys refuses even root; a
+	// directory without write permission refuses others.
+	if st, err := os.Stat("/sys/kernel"); err == nil && st.IsDir() && runtime.GOOS == "linux" {
+		cases = append(cases, struct {
+			args []string
+			want string
+		}{[]string{"train", "--out", "/sys/kernel/new/m.safetensors"}, "--out /sys/kernel/new/m.safetensors: cannot write into directory /sys/kernel"})
+	}
+	if os.Geteuid() != 0 && runtime.GOOS != "windows" {
+		ro := filepath.Join(tmp, "read-only")
+		if err := os.Mkdir(ro, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, struct {
+			args []string
+			want string
+		}{[]string{"train", "--metrics", filepath.Join(ro, "m.jsonl")}, "cannot write into directory " + ro})
+	}
+	before := listFiles(t, tmp)
+	for _, c := range cases {
+		args := append(slices.Clone(c.args), "--data", empty)
+		checkOneLineError(t, args, []string{c.want}, empty)
+	}
+	// Paths that can be written pass the check; the command goes on to
+	// fail on the data, having created no file and no directory and left
+	// the existing file as it was.
+	newDir := filepath.Join(tmp, "new", "deeper")
+	for _, args := range [][]string{
+		{"train", "--out", filepath.Join(newDir, "m.safetensors"), "--metrics", file, "--plot", file, "--checkpoint", filepath.Join(newDir, "ck")},
+		{"ensemble", "--save", newDir},
+		{"viz", "--model", model, "--out", newDir},
+		{"eval", "--model", model, "--misclassified", file},
+	} {
+		code, _, errOut := deepnet(t, append(args, "--data", empty)...)
+		if code != 1 || !strings.Contains(errOut, empty) && !strings.Contains(errOut, model) {
+			t.Errorf("%q: exit %d, stderr %q; want the check to pass and the data or the model to fail", args, code, errOut)
+		}
+	}
+	if after := listFiles(t, tmp); !slices.Equal(before, after) {
+		t.Errorf("the checks changed %s:\nbefore %q\nafter  %q", tmp, before, after)
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "keep me" {
+		t.Errorf("%s holds %q (%v) after the checks, want it untouched", file, b, err)
+	}
+}
+
+// listFiles lists the paths under root.
+func listFiles(t *testing.T, root string) []string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		paths = append(paths, path)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return paths
 }

@@ -29,6 +29,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := c.outs.check(); err != nil {
+		return err
+	}
 	d, err := c.loadData(p, stderr)
 	if err != nil {
 		return err
@@ -71,6 +74,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // writes and, with --resume, the run it continues.
 type trainCmd struct {
 	*trainFlags
+	outs                           outputs
 	metrics, plot, out, checkpoint *string
 	resume                         *string
 	// args is the command line a checkpoint records, without --resume.
@@ -82,10 +86,10 @@ type trainCmd struct {
 func newTrainCmd() *trainCmd {
 	c := &trainCmd{trainFlags: newTrainFlags("train")}
 	fs := c.fs
-	c.metrics = fs.String("metrics", "", "write one JSON object per epoch to this file")
-	c.plot = fs.String("plot", "", "draw the validation and test accuracy per epoch into this PNG file")
-	c.out = fs.String("out", "", "save the trained network (weights of the best validation epoch) to this model file")
-	c.checkpoint = fs.String("checkpoint", "", "save the run's state into this directory after every epoch")
+	c.metrics = c.outs.stream(fs, "metrics", "write one JSON object per epoch to this file")
+	c.plot = c.outs.file(fs, "plot", "draw the validation and test accuracy per epoch into this PNG file")
+	c.out = c.outs.file(fs, "out", "save the trained network (weights of the best validation epoch) to this model file")
+	c.checkpoint = c.outs.dir(fs, "checkpoint", "save the run's state into this directory after every epoch")
 	c.resume = fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
 	return c
 }
@@ -180,6 +184,9 @@ func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, 
 func (c *trainCmd) fit(ctx context.Context, net *nn.Network, d *data.MNIST, cfg train.Config, stdout, stderr io.Writer) (*train.Result, error, error) {
 	var metrics *json.Encoder
 	if *c.metrics != "" {
+		if err := makeParent(*c.metrics); err != nil {
+			return nil, err, nil
+		}
 		mf, err := os.OpenFile(*c.metrics, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 		if err != nil {
 			return nil, err, nil
@@ -240,6 +247,9 @@ func (c *trainCmd) write(w io.Writer, res *train.Result, net *nn.Network, netCfg
 	if *c.out == "" || !finished {
 		return nil
 	}
+	if err := makeParent(*c.out); err != nil {
+		return err
+	}
 	if err := model.Save(*c.out, net, withBest(info, res, cfg.Views)); err != nil {
 		return err
 	}
@@ -290,6 +300,9 @@ func printEpoch(w io.Writer, e train.Epoch, epochs int) {
 
 // plotCurves draws validation and test accuracy per epoch into a PNG.
 func plotCurves(path string, res *train.Result, title string) error {
+	if err := makeParent(path); err != nil {
+		return err
+	}
 	var val, test []float64
 	for _, e := range res.Epochs {
 		val = append(val, 100*e.Validation)

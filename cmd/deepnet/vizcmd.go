@@ -16,8 +16,9 @@ import (
 
 func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("viz")
+	var outs outputs
 	modelPath, dataDir, workers := modelFlag(fs), dataFlag(fs), workersFlag(fs)
-	out := fs.String("out", "", "directory to write the pictures into (created if missing)")
+	out := outs.dir(fs, "out", "directory to write the pictures into (created if missing)")
 	index := fs.Int("image", 0, "draw the feature maps of this test image (0-based)")
 	file := fs.String("file", "", "draw the feature maps of this PNG, JPEG or GIF image of a digit instead of a test image")
 	fs.Usage = func() {
@@ -40,6 +41,9 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if err := applyWorkers(fs, *workers); err != nil {
+		return err
+	}
+	if err := outs.check(); err != nil {
 		return err
 	}
 	net, _, d, err := loadModelAndData(*modelPath, *dataDir, stderr)
