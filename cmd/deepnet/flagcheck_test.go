@@ -143,6 +143,12 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 		{[]string{"bench", "--cpuprofile", dir}, "--cpuprofile " + dir + ": is a directory"},
 		{[]string{"expand", "--out", file}, "--out " + file + ": is a file, not a directory"},
 	}
+	if _, err := os.Stat(os.DevNull); err == nil && runtime.GOOS != "windows" {
+		cases = append(cases, struct {
+			args []string
+			want string
+		}{[]string{"train", "--plot", os.DevNull}, "--plot " + os.DevNull + ": is not a regular file"})
+	}
 	// A directory nothing can be created in: /sys refuses even root; a
 	// directory without write permission refuses others.
 	if st, err := os.Stat("/sys/kernel"); err == nil && st.IsDir() && runtime.GOOS == "linux" {

@@ -97,6 +97,10 @@ func checkWritable(path string, kind outputKind) error {
 		return errors.New("is a directory, not a file")
 	case kind == inPlace && !st.Mode().IsRegular():
 		return nil // a device or a pipe, such as /dev/stdout
+	case kind == replaced && !st.Mode().IsRegular():
+		// A new file is renamed over the path: it would replace a device
+		// or a pipe, not write into it.
+		return errors.New("is not a regular file, and would be replaced by one")
 	case kind == inPlace:
 		f, err := os.OpenFile(path, os.O_WRONLY, 0) // no O_TRUNC: the file stays as it is
 		if err != nil {
