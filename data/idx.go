@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"compress/flate"
 	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -74,7 +73,7 @@ func ReadIDXFile(path string) (*IDX, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readIDX(f, path, fileRemaining(f))
+	return readIDX(f, path, fileRemaining(f), MaxIDXBytes)
 }
 
 // ReadIDX reads one IDX stream from r, decompressing it when it starts with the
@@ -90,7 +89,7 @@ func ReadIDX(r io.Reader, name string) (*IDX, error) {
 	case interface{ Len() int }:
 		size = int64(v.Len())
 	}
-	return readIDX(r, name, size)
+	return readIDX(r, name, size, MaxIDXBytes)
 }
 
 // fileRemaining returns the bytes left in f after its offset, or -1.
@@ -118,19 +117,34 @@ func (c *countReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// readIDX reads an IDX stream; size is the stream's length in bytes when it
-// is known and uncompressed, else -1.
-func readIDX(r io.Reader, name string, size int64) (*IDX, error) {
+// uncompressed returns a reader of the IDX stream in r: r itself, buffered,
+// or its decompression when r starts with the gzip magic number. gzipped
+// says which; done releases the decompressor.
+func uncompressed(r io.Reader, name string) (u io.Reader, gzipped bool, done func(), err error) {
 	br := bufio.NewReader(r)
 	if m, _ := br.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, &FormatError{name, 0, "gzip: " + err.Error()}
+			return nil, true, nil, &FormatError{name, 0, "gzip: " + err.Error()}
 		}
-		defer zr.Close()
-		return parseIDX(&countReader{r: zr}, name, -1)
+		return zr, true, func() { zr.Close() }, nil
 	}
-	return parseIDX(&countReader{r: br}, name, size)
+	return br, false, func() {}, nil
+}
+
+// readIDX reads an IDX stream whose data section may hold at most limit
+// bytes; size is the stream's length in bytes when it is known and
+// uncompressed, else -1.
+func readIDX(r io.Reader, name string, size, limit int64) (*IDX, error) {
+	u, gzipped, done, err := uncompressed(r, name)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	if gzipped {
+		size = -1
+	}
+	return parseIDX(&countReader{r: u}, name, size, limit)
 }
 
 // fail turns a read error at offset off into a FormatError (or returns the
@@ -146,42 +160,18 @@ func fail(name string, off int64, what string, err error) error {
 	return fmt.Errorf("%s: offset %d: reading %s: %w", name, off, what, err)
 }
 
-func parseIDX(cr *countReader, name string, size int64) (*IDX, error) {
-	var magic [4]byte
-	if _, err := io.ReadFull(cr, magic[:]); err != nil {
-		return nil, fail(name, cr.n, "header", err)
+func parseIDX(cr *countReader, name string, size, limit int64) (*IDX, error) {
+	h, err := readHeader(cr, name)
+	if err != nil {
+		return nil, err
 	}
-	if magic[0] != 0 || magic[1] != 0 {
-		return nil, &FormatError{name, 0, fmt.Sprintf("bad magic %02x%02x%02x%02x: IDX files start with two zero bytes", magic[0], magic[1], magic[2], magic[3])}
-	}
-	typ, ndim := magic[2], int(magic[3])
-	es := ElemSize(typ)
-	if es == 0 {
-		return nil, &FormatError{name, 2, fmt.Sprintf("unsupported element type 0x%02x", typ)}
-	}
-	if ndim == 0 {
-		return nil, &FormatError{name, 3, "no dimensions"}
-	}
-	hdr := make([]byte, 4*ndim)
-	if _, err := io.ReadFull(cr, hdr); err != nil {
-		return nil, fail(name, cr.n, fmt.Sprintf("header (%d dimensions)", ndim), err)
-	}
-	dims := make([]int, ndim)
-	total := uint64(es)
-	for i := range dims {
-		d := binary.BigEndian.Uint32(hdr[4*i:])
-		if d == 0 {
-			return nil, &FormatError{name, int64(4 + 4*i), fmt.Sprintf("dimension %d is zero", i)}
-		}
-		dims[i] = int(d)
-		total *= uint64(d) // at most 2^32 × 2^32 × 8 before the check below trips
-		if total > MaxIDXBytes {
-			return nil, &FormatError{name, 4, fmt.Sprintf("header claims %s elements of %d bytes, more than the %d-byte limit", shapeString(dims[:i+1]), es, int64(MaxIDXBytes))}
-		}
+	total := h.DataBytes()
+	if total > limit {
+		return nil, &FormatError{name, 4, fmt.Sprintf("header claims %s = %s, more than the %d-byte limit", h.describe(), bytesString(total), limit)}
 	}
 	hlen := cr.n
-	claim := fmt.Sprintf("header claims %s = %d bytes", shapeString(dims), total)
-	if size >= 0 && size-hlen < int64(total) {
+	claim := fmt.Sprintf("header claims %s = %d bytes", shapeString(h.Dims), total)
+	if size >= 0 && size-hlen < total {
 		return nil, &FormatError{name, hlen, fmt.Sprintf("%s, file has %d", claim, size-hlen)}
 	}
 	buf, err := readGrowing(cr, int(total))
@@ -196,11 +186,11 @@ func parseIDX(cr *countReader, name string, size int64) (*IDX, error) {
 		if n == 1<<20 {
 			more = "at least "
 		}
-		return nil, &FormatError{name, hlen + int64(total), fmt.Sprintf("%s%d trailing bytes after the data", more, n)}
+		return nil, &FormatError{name, hlen + total, fmt.Sprintf("%s%d trailing bytes after the data", more, n)}
 	} else if err != nil && err != io.EOF {
 		return nil, fail(name, cr.n, "end of file", err)
 	}
-	return &IDX{Type: typ, Dims: dims, Data: buf}, nil
+	return &IDX{Type: h.Type, Dims: h.Dims, Data: buf}, nil
 }
 
 // readGrowing reads exactly n bytes, growing its buffer geometrically from at

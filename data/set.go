@@ -11,6 +11,12 @@ type Set struct {
 	N      int
 	Rows   int
 	Cols   int
+	// Source names where the labels come from, for messages: the labels
+	// file of a set that was read (empty for a set made in memory). First
+	// is the index there of the set's first example (a Slice of a file
+	// starts past 0).
+	Source string
+	First  int
 }
 
 // NewSet returns a zeroed set of n images of rows×cols pixels.
@@ -44,6 +50,7 @@ func (s *Set) Slice(lo, hi int) *Set {
 		Images: s.Images[lo*p : hi*p : hi*p],
 		Labels: s.Labels[lo:hi:hi],
 		N:      hi - lo, Rows: s.Rows, Cols: s.Cols,
+		Source: s.Source, First: s.First + lo,
 	}
 }
 
@@ -71,6 +78,34 @@ func (s *Set) Check() error {
 			s.N, s.Rows, s.Cols, len(s.Images), len(s.Labels))
 	}
 	return nil
+}
+
+// CheckLabels reports the first label that is not one of classes classes
+// (0..classes-1) as a *LabelError.
+func (s *Set) CheckLabels(classes int) error {
+	for i, l := range s.Labels {
+		if int(l) >= classes {
+			return &LabelError{Source: s.Source, Index: s.First + i, Label: int(l), Classes: classes}
+		}
+	}
+	return nil
+}
+
+// LabelError is a label outside the classes a network tells apart.
+type LabelError struct {
+	// Source and Index say where: the labels file (empty for a set made
+	// in memory) and the example's index in it.
+	Source         string
+	Index          int
+	Label, Classes int
+}
+
+func (e *LabelError) Error() string {
+	where := "a data set"
+	if e.Source != "" {
+		where = e.Source
+	}
+	return fmt.Sprintf("%s: example %d has label %d, outside the %d classes 0-%d", where, e.Index, e.Label, e.Classes, e.Classes-1)
 }
 
 // scale[p] is float32(p)/255.
@@ -122,31 +157,15 @@ func (s *Set) LabelsOf(dst []int, idx []int) {
 	}
 }
 
-// LoadSet reads an images file (uint8 IDX, 3 dimensions: N×rows×cols) and a
-// labels file (uint8 IDX, 1 dimension: N), each optionally gzipped, and checks
-// that they hold the same number of examples.
-func LoadSet(imagesPath, labelsPath string) (*Set, error) {
-	im, err := ReadIDXFile(imagesPath)
-	if err != nil {
-		return nil, err
-	}
-	lb, err := ReadIDXFile(labelsPath)
-	if err != nil {
-		return nil, err
-	}
-	if im.Type != TypeUint8 || len(im.Dims) != 3 {
-		return nil, fmt.Errorf("data: %s: want uint8 images N×rows×cols, have type 0x%02x of shape %s", imagesPath, im.Type, shapeString(im.Dims))
-	}
-	if lb.Type != TypeUint8 || len(lb.Dims) != 1 {
-		return nil, fmt.Errorf("data: %s: want uint8 labels of shape N, have type 0x%02x of shape %s", labelsPath, lb.Type, shapeString(lb.Dims))
-	}
-	if im.Dims[0] != lb.Dims[0] {
-		return nil, fmt.Errorf("data: %s holds %d images but %s holds %d labels", imagesPath, im.Dims[0], labelsPath, lb.Dims[0])
-	}
-	return &Set{Images: im.Data, Labels: lb.Data, N: im.Dims[0], Rows: im.Dims[1], Cols: im.Dims[2]}, nil
-}
-
 // String describes the set, e.g. "50000 images of 28×28 pixels".
 func (s *Set) String() string {
 	return fmt.Sprintf("%d images of %d×%d pixels", s.N, s.Rows, s.Cols)
+}
+
+// Splits is a data set split three ways: examples to train on, examples to
+// choose hyper-parameters and epochs on, and examples to report the result
+// on. mnist.Load fills it as network3.py splits MNIST: the first 50,000
+// training images, the last 10,000 of them, and the 10,000 test images.
+type Splits struct {
+	Train, Validation, Test *Set
 }

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -107,34 +106,5 @@ func writeSet(t *testing.T, dir, images, labels string, s *Set) {
 	}
 	if err := WriteIDXFile(filepath.Join(dir, labels), &IDX{Type: TypeUint8, Dims: []int{s.N}, Data: s.Labels}); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestLoadSet(t *testing.T) {
-	dir := t.TempDir()
-	s := tinySet(5, 3, 4)
-	writeSet(t, dir, "im.gz", "lb", s)
-	got, err := LoadSet(filepath.Join(dir, "im.gz"), filepath.Join(dir, "lb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.N != 5 || got.Rows != 3 || got.Cols != 4 || string(got.Images) != string(s.Images) || string(got.Labels) != string(s.Labels) {
-		t.Fatalf("LoadSet = %+v", got)
-	}
-	// Mismatched counts, wrong ranks and types are errors naming the files.
-	writeSet(t, dir, "im4", "lb4", tinySet(4, 3, 4))
-	os.WriteFile(filepath.Join(dir, "flat"), idxBytes(8, []uint32{5, 12}, seq(60)), 0o644)
-	os.WriteFile(filepath.Join(dir, "i16"), idxBytes(0x0B, []uint32{5}, seq(10)), 0o644)
-	for _, c := range [][3]string{
-		{"im.gz", "lb4", "im.gz holds 5 images but"},
-		{"flat", "lb", "flat: want uint8 images N×rows×cols, have type 0x08 of shape 5×12"},
-		{"im.gz", "im.gz", "want uint8 labels of shape N, have type 0x08 of shape 5×3×4"},
-		{"im.gz", "i16", "i16: want uint8 labels"},
-		{"im.gz", "missing", "missing"},
-	} {
-		_, err := LoadSet(filepath.Join(dir, c[0]), filepath.Join(dir, c[1]))
-		if err == nil || !strings.Contains(err.Error(), c[2]) {
-			t.Errorf("LoadSet(%s, %s) = %v, want an error containing %q", c[0], c[1], err, c[2])
-		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -63,10 +64,10 @@ func Combine(method Method, probs [][]float32, votes []int, sums []float64) int 
 type Ensemble struct {
 	Members []*nn.Network
 	Method  Method
-	// Views, unless data.Plain, is test-time augmentation: each member sees
+	// Views, unless augment.Plain, is test-time augmentation: each member sees
 	// every image through each view and its probabilities are the mean
 	// over them.
-	Views []data.View
+	Views []augment.View
 }
 
 // New checks that members agree on input shape and classes.
@@ -198,13 +199,13 @@ func (e *Ensemble) batches(set *data.Set, f func(lo, n int, forward func(m *nn.N
 		for i := range n {
 			idx[i] = lo + i
 		}
-		if data.Plain(e.Views) {
+		if augment.Plain(e.Views) {
 			set.Batch(x, idx[:n])
 			f(lo, n, func(m *nn.Network) []float32 { return m.Forward(x[:n*size], n, false) })
 			continue
 		}
 		f(lo, n, func(m *nn.Network) []float32 {
-			return data.MeanOverViews(mean, k, e.Views, set, idx[:n], x, img, func(x []float32, n int) []float32 {
+			return augment.MeanOverViews(mean, k, e.Views, set, idx[:n], x, img, func(x []float32, n int) []float32 {
 				return m.Forward(x[:n*size], n, false)
 			})
 		})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -152,7 +153,7 @@ func TestChoose(t *testing.T) {
 
 func TestViewsAverageEachMemberOverTheViews(t *testing.T) {
 	members, set := testMembers(t)
-	views := []data.View{{}, {DX: 1}, {DY: 1, DX: -1}}
+	views := []augment.View{{}, {DX: 1}, {DY: 1, DX: -1}}
 	e, err := New(members, Average)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/deepnet-go/deepnet/nn"
@@ -52,7 +53,7 @@ type Info struct {
 	AveragedEpochs     int     `json:"averaged_epochs,omitempty"`
 	ValidationAccuracy float64 `json:"validation_accuracy,omitempty"`
 	TestAccuracy       float64 `json:"test_accuracy,omitempty"`
-	// Views is the test-time augmentation, in data.ParseViews' syntax,
+	// Views is the test-time augmentation, in augment.ParseViews' syntax,
 	// through which ValidationAccuracy and TestAccuracy were measured
 	// (empty: the images as they are).
 	Views string `json:"views,omitempty"`
@@ -68,6 +69,10 @@ type Options struct {
 	// IgnoreExtra skips tensors that are not parameters of the network
 	// (e.g. a checkpoint's optimiser state) instead of reporting them.
 	IgnoreExtra bool
+	// MaxMemory is nn.Config.MaxMemory of the loaded network: a file whose
+	// network would need more is refused with a *nn.MemoryError before
+	// anything is built (0: nn.DefaultMaxMemory).
+	MaxMemory int64
 }
 
 // Save writes net and info to path as a deepnet model file, atomically (see
@@ -111,7 +116,7 @@ func Encode(net *nn.Network, info Info) (*File, error) {
 	}
 	init := net.Init
 	if init == "" {
-		init = nn.Network3
+		init = nn.InitNetwork3
 	}
 	f := &File{Metadata: map[string]string{
 		"format":         Format,
@@ -141,7 +146,7 @@ func Decode(f *File, opts Options) (*nn.Network, *Info, error) {
 	case md["format_version"] != FormatVersion:
 		return nil, nil, formatErr(fmt.Sprintf("unsupported format_version %q (this deepnet reads %s)", md["format_version"], FormatVersion), nil)
 	}
-	cfg := nn.Config{MaxBatch: opts.MaxBatch, Init: nn.Network3}
+	cfg := nn.Config{MaxBatch: opts.MaxBatch, Init: nn.InitNetwork3}
 	if cfg.MaxBatch == 0 {
 		cfg.MaxBatch = DefaultMaxBatch
 	}
@@ -171,14 +176,15 @@ func Decode(f *File, opts Options) (*nn.Network, *Info, error) {
 			return nil, nil, formatErr("metadata training is not valid JSON: "+err.Error(), err)
 		}
 	}
-	params, floats, err := plan(cfg.Spec, cfg.In)
+	plans, err := nn.Plan(cfg.Spec, cfg.In)
 	if err != nil {
 		return nil, nil, formatErr(fmt.Sprintf("spec %q does not fit input %s: %v", md["spec"], md["input"], err), err)
 	}
-	if floats > maxBuffers/int64(cfg.MaxBatch) {
-		return nil, nil, formatErr(fmt.Sprintf("the network's buffers for batches of %d exceed %d MB: spec or input too large", cfg.MaxBatch, maxBuffers*4>>20), nil)
+	cfg.MaxMemory = opts.MaxMemory
+	if err := nn.CheckMemory("the network", nn.MemoryOf(plans, cfg.MaxBatch).Total(), cfg.MaxMemory); err != nil {
+		return nil, nil, formatErr(err.Error(), err)
 	}
-	if err := matchTensors(f, params); err != nil {
+	if err := matchTensors(f, plans); err != nil {
 		return nil, nil, err
 	}
 	net, err := build(cfg)
@@ -207,8 +213,9 @@ func Decode(f *File, opts Options) (*nn.Network, *Info, error) {
 }
 
 // matchTensors checks, before the network is built, that f holds each
-// parameter the spec needs, with its shape, and no name twice.
-func matchTensors(f *File, params []param) error {
+// parameter the planned network needs, with its shape and finite values,
+// and no name twice.
+func matchTensors(f *File, plans []nn.LayerPlan) error {
 	byName := make(map[string]*Tensor, len(f.Tensors))
 	for i := range f.Tensors {
 		t := &f.Tensors[i]
@@ -217,13 +224,30 @@ func matchTensors(f *File, params []param) error {
 		}
 		byName[t.Name] = t
 	}
-	for _, p := range params {
-		t := byName[p.name]
-		if t == nil {
-			return formatErr(fmt.Sprintf("missing tensor %s: the spec %s needs %s", p.name, p.layer, tensor.ShapeString(p.shape)), nil)
+	for _, l := range plans {
+		for _, p := range l.Params {
+			t := byName[p.Name]
+			if t == nil {
+				return formatErr(fmt.Sprintf("missing tensor %s: the spec %s needs %s", p.Name, l.Spec, tensor.ShapeString(p.Shape)), nil)
+			}
+			if !tensor.SameShape(t.Shape, p.Shape) {
+				return formatErr(fmt.Sprintf("tensor %s has shape %s, the spec %s needs %s",
+					t.Name, tensor.ShapeString(t.Shape), l.Spec, tensor.ShapeString(p.Shape)), nil)
+			}
+			if err := checkFinite(t); err != nil {
+				return err
+			}
 		}
-		if !tensor.SameShape(t.Shape, p.shape) {
-			return formatErr(shapeMismatch(t, p), nil)
+	}
+	return nil
+}
+
+// checkFinite reports a value of t that is NaN or infinite: a network
+// with one computes nothing meaningful, whatever the file's digest says.
+func checkFinite(t *Tensor) error {
+	for i, v := range t.Data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return formatErr(fmt.Sprintf("tensor %s holds %v at index %d: not a usable weight", t.Name, v, i), nil)
 		}
 	}
 	return nil

@@ -1,24 +1,109 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/deepnet-go/deepnet/internal/f32"
 )
 
-// ActivationLayer applies sigmoid, tanh or ReLU element-wise; it works on
-// any layout and keeps its input's shape.
+// ActivationSpec is an element-wise activation, named by its function:
+// "sigmoid", "tanh" or "relu".
+type ActivationSpec struct {
+	Func string
+}
+
+// activation is an element-wise function and its derivative, written in
+// terms of the output y (all three functions allow it).
+type activation struct {
+	forward  func(x, y []float32)
+	backward func(y, gy, gx []float32) // gx = gy·f'(x)
+}
+
+// activations are the functions ActivationSpec may name.
+var activations = map[string]activation{
+	"sigmoid": {
+		forward: func(x, y []float32) {
+			for i, v := range x {
+				y[i] = sigmoid(v)
+			}
+		},
+		backward: func(y, gy, gx []float32) { // σ' = y(1-y)
+			for i, v := range y {
+				gx[i] = gy[i] * v * (1 - v)
+			}
+		},
+	},
+	"tanh": {
+		forward: func(x, y []float32) {
+			for i, v := range x {
+				y[i] = float32(math.Tanh(float64(v)))
+			}
+		},
+		backward: func(y, gy, gx []float32) { // tanh' = 1-y²
+			for i, v := range y {
+				gx[i] = gy[i] * (1 - v*v)
+			}
+		},
+	},
+	"relu": {
+		forward:  func(x, y []float32) { f32.ReLU(x, y) },                   // max(x, 0)
+		backward: func(y, gy, gx []float32) { f32.ReLUBackward(y, gy, gx) }, // gy where y > 0
+	},
+}
+
+var (
+	sigmoidKind = activationKind("sigmoid", "the logistic function 1/(1+e^-x)")
+	tanhKind    = activationKind("tanh", "the hyperbolic tangent")
+	reluKind    = activationKind("relu", "rectified linear units: max(x, 0)")
+)
+
+func activationKind(name, about string) Kind {
+	return Kind{Name: name, Syntax: name, About: about, Activation: true,
+		Parse: noArgument(name, ActivationSpec{Func: name})}
+}
+
+// Kind returns the function's name.
+func (s ActivationSpec) Kind() string { return s.Func }
+
+func (s ActivationSpec) String() string { return s.Func }
+
+// Validate checks that the function is known.
+func (s ActivationSpec) Validate() error {
+	if _, ok := activations[s.Func]; !ok {
+		return fmt.Errorf("unknown activation %q", s.Func)
+	}
+	return nil
+}
+
+// Plan keeps the shape.
+func (s ActivationSpec) Plan(in Shape) (LayerPlan, error) {
+	return LayerPlan{Out: in, Floats: 2 * int64(in.Size())}, nil
+}
+
+// Build makes the ActivationLayer.
+func (s ActivationSpec) Build(ctx BuildContext) (Layer, error) {
+	return NewActivation(s, ctx.In, ctx.MaxBatch), nil
+}
+
+// ActivationLayer applies an element-wise function; it works on any layout
+// and keeps its input's shape.
 type ActivationLayer struct {
-	spec     LayerSpec
+	spec     ActivationSpec
+	f        activation
 	shape    Shape
 	maxBatch int
 	y, gx    []float32
 	n        int
 }
 
-// NewActivation builds an activation of spec.Kind Sigmoid, Tanh or ReLU.
-func NewActivation(spec LayerSpec, in Shape, maxBatch int) *ActivationLayer {
-	return &ActivationLayer{spec: spec, shape: in, maxBatch: maxBatch,
+// NewActivation builds the activation spec names.
+func NewActivation(spec ActivationSpec, in Shape, maxBatch int) *ActivationLayer {
+	f, ok := activations[spec.Func]
+	if !ok {
+		panic(fmt.Sprintf("nn.NewActivation: unknown activation %q", spec.Func))
+	}
+	return &ActivationLayer{spec: spec, f: f, shape: in, maxBatch: maxBatch,
 		y: make([]float32, in.Size()*maxBatch), gx: make([]float32, in.Size()*maxBatch)}
 }
 
@@ -31,46 +116,20 @@ func (l *ActivationLayer) OutShape() Shape { return l.shape }
 // Params returns nil.
 func (l *ActivationLayer) Params() []*Param { return nil }
 
-// Forward: y = σ(x), tanh(x) or max(x, 0).
+// Forward: y = f(x).
 func (l *ActivationLayer) Forward(x []float32, n int, train bool) []float32 {
-	checkBatch(string(l.spec.Kind), n, l.maxBatch)
+	checkBatch(l.spec.Func, n, l.maxBatch)
 	l.n = n
 	y := l.y[:n*l.shape.Size()]
-	x = x[:len(y)]
-	switch l.spec.Kind {
-	case Sigmoid:
-		for i, v := range x {
-			y[i] = sigmoid(v)
-		}
-	case Tanh:
-		for i, v := range x {
-			y[i] = float32(math.Tanh(float64(v)))
-		}
-	case ReLU:
-		f32.ReLU(x, y) // max(v, 0)
-	default:
-		panic("nn: unknown activation " + string(l.spec.Kind))
-	}
+	l.f.forward(x[:len(y)], y)
 	return y
 }
 
-// Backward uses the output: σ' = y(1-y), tanh' = 1-y², ReLU' = [y > 0].
+// Backward: gx = gy·f'(x), from the output.
 func (l *ActivationLayer) Backward(gy []float32) []float32 {
 	y := l.y[:l.n*l.shape.Size()]
 	gx := l.gx[:len(y)]
-	gy = gy[:len(y)]
-	switch l.spec.Kind {
-	case Sigmoid:
-		for i, v := range y {
-			gx[i] = gy[i] * v * (1 - v)
-		}
-	case Tanh:
-		for i, v := range y {
-			gx[i] = gy[i] * (1 - v*v)
-		}
-	case ReLU:
-		f32.ReLUBackward(y, gy, gx) // gy where y > 0
-	}
+	l.f.backward(y, gy[:len(y)], gx)
 	return gx
 }
 

@@ -1,11 +1,56 @@
 package nn
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/deepnet-go/deepnet/internal/f32"
 	"github.com/deepnet-go/deepnet/tensor"
 )
+
+// BatchNormSpec is batch normalisation: "batchnorm".
+type BatchNormSpec struct{}
+
+var batchNormKind = Kind{Name: "batchnorm", Syntax: "batchnorm", About: "batch normalisation per feature map or unit",
+	Parse: noArgument("batchnorm", BatchNormSpec{})}
+
+// Kind returns "batchnorm".
+func (BatchNormSpec) Kind() string { return batchNormKind.Name }
+
+func (BatchNormSpec) String() string { return batchNormKind.Name }
+
+// Validate has nothing to check.
+func (BatchNormSpec) Validate() error { return nil }
+
+// Plan keeps the shape; the parameters are γ, β and the running mean and
+// variance of each feature map (images) or unit (flat vectors).
+func (s BatchNormSpec) Plan(in Shape) (LayerPlan, error) {
+	if in.T > 0 {
+		return LayerPlan{}, fmt.Errorf("%s: input is a sequence of %d steps; batch normalisation takes images or flat vectors", s, in.T)
+	}
+	c := batchNormChannels(in)
+	p := LayerPlan{Out: in, Floats: 3 * int64(in.Size())}
+	for _, name := range []string{"weight", "bias", "running_mean", "running_var"} {
+		trained := name == "weight" || name == "bias"
+		p.Params = append(p.Params, ParamPlan{Name: name, Shape: []int{c}, Trained: trained})
+	}
+	return p, nil
+}
+
+// Build makes the BatchNormLayer.
+func (s BatchNormSpec) Build(ctx BuildContext) (Layer, error) {
+	return NewBatchNorm(ctx.In, ctx.MaxBatch, ctx.Name), nil
+}
+
+// batchNormChannels is the number of values batch normalisation keeps
+// statistics for: feature maps of images, units of flat vectors.
+func batchNormChannels(in Shape) int {
+	if in.Flat {
+		return in.Size()
+	}
+	return in.C
+}
 
 // BatchNormLayer is batch normalisation (Ioffe & Szegedy 2015): per feature
 // map of images, or per unit of flat vectors, y = γ·(x-μ)/√(σ²+ε) + β with
@@ -21,7 +66,6 @@ import (
 // channel computed by one worker in a fixed order, so results do not depend
 // on the number of workers.
 type BatchNormLayer struct {
-	spec     LayerSpec
 	shape    Shape
 	maxBatch int
 
@@ -58,9 +102,9 @@ const (
 )
 
 // NewBatchNorm builds batch normalisation over in.C channels (maps or units).
-func NewBatchNorm(spec LayerSpec, in Shape, maxBatch int, name string) *BatchNormLayer {
+func NewBatchNorm(in Shape, maxBatch int, name string) *BatchNormLayer {
 	c := batchNormChannels(in)
-	l := &BatchNormLayer{spec: spec, shape: in, maxBatch: maxBatch,
+	l := &BatchNormLayer{shape: in, maxBatch: maxBatch,
 		Gamma:       &Param{Name: name + ".weight", Value: tensor.New(c), Grad: tensor.New(c)},
 		Beta:        &Param{Name: name + ".bias", Value: tensor.New(c), Grad: tensor.New(c)},
 		RunningMean: &Param{Name: name + ".running_mean", Value: tensor.New(c)},
@@ -75,15 +119,25 @@ func NewBatchNorm(spec LayerSpec, in Shape, maxBatch int, name string) *BatchNor
 		l.k, l.mg, l.mgx = make([]float32, c), make([]float32, c), make([]float32, c)
 	}
 	l.task.l = l
-	for i := 0; i < c; i++ {
-		l.Gamma.Value.Data[i] = 1
-		l.RunningVar.Value.Data[i] = 1
-	}
+	l.Init(InitNetwork3, InitContext{}, nil)
 	return l
 }
 
+// Init sets γ to 1, β to 0, the running mean to 0 and the running variance
+// to 1, under every scheme, as PyTorch's BatchNorm.
+func (l *BatchNormLayer) Init(Init, InitContext, *rand.Rand) error {
+	for _, p := range []*Param{l.Gamma, l.RunningVar} {
+		for i := range p.Value.Data {
+			p.Value.Data[i] = 1
+		}
+	}
+	clear(l.Beta.Value.Data)
+	clear(l.RunningMean.Value.Data)
+	return nil
+}
+
 // Spec returns the layer's spec.
-func (l *BatchNormLayer) Spec() LayerSpec { return l.spec }
+func (l *BatchNormLayer) Spec() LayerSpec { return BatchNormSpec{} }
 
 // OutShape returns the input's shape.
 func (l *BatchNormLayer) OutShape() Shape { return l.shape }

@@ -25,7 +25,7 @@ var bnShapes = []struct {
 // and Backward, and returns every output, gradient and running statistic.
 func bnRun(in Shape, n int) [][]float32 {
 	rng := rand.New(rand.NewPCG(7, 8))
-	l := NewBatchNorm(LayerSpec{Kind: BatchNorm}, in, n, "bn")
+	l := NewBatchNorm(in, n, "bn")
 	copy(l.Gamma.Value.Data, randSlice(rng, l.Gamma.Value.Len(), 1))
 	copy(l.Beta.Value.Data, randSlice(rng, l.Beta.Value.Len(), 1))
 	x := randSlice(rng, in.Size()*n, 2)
@@ -175,7 +175,7 @@ func TestBatchNormCumulative(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, in := range []Shape{{C: 3, H: 4, W: 5}, {C: 6, H: 1, W: 1, Flat: true}} {
 		const n, batches = 7, 4
-		l := NewBatchNorm(LayerSpec{Kind: BatchNorm}, in, n, "bn")
+		l := NewBatchNorm(in, n, "bn")
 		l.Forward(randSlice(rng, in.Size()*n, 3), n, true) // running stats away from the reset values
 		l.ResetRunning(true)
 		c := in.C

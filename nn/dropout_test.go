@@ -14,7 +14,7 @@ import (
 func TestDropoutKeepsOneMinusP(t *testing.T) {
 	for _, p := range []float64{0.1, 0.5, 0.8} {
 		in := Shape{C: 1000, H: 1, W: 1, Flat: true}
-		l := NewDropout(LayerSpec{Kind: Dropout, P: p}, in, 20, 1, 2)
+		l := NewDropout(DropoutSpec{P: p}, in, 20, 1, 2)
 		x := make([]float32, 20000)
 		for i := range x {
 			x[i] = 1
@@ -52,8 +52,8 @@ func TestDropoutKeepsOneMinusP(t *testing.T) {
 func TestDropoutNetwork3(t *testing.T) {
 	const p, n = 0.25, 4
 	in := Shape{C: 37, H: 1, W: 1, Flat: true}
-	inv := NewDropout(LayerSpec{Kind: Dropout, P: p}, in, n, 7, 8)
-	n3 := NewDropout(LayerSpec{Kind: Dropout, P: p, Network3: true}, in, n, 7, 8)
+	inv := NewDropout(DropoutSpec{P: p}, in, n, 7, 8)
+	n3 := NewDropout(DropoutSpec{P: p, ScaleAtInference: true}, in, n, 7, 8)
 	x := make([]float32, in.Size()*n)
 	for i := range x {
 		x[i] = float32(i%11) - 5.5
@@ -83,7 +83,7 @@ func TestDropoutNetwork3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !spec[0].Network3 || spec[3].Network3 || spec.String() != "dropout:0.5:network3 fc:10 relu dropout:0.5 softmax:10" {
+	if !spec[0].(DropoutSpec).ScaleAtInference || spec[3].(DropoutSpec).ScaleAtInference || spec.String() != "dropout:0.5:network3 fc:10 relu dropout:0.5 softmax:10" {
 		t.Errorf("spec round trip: %+v → %q", spec, spec.String())
 	}
 	if _, err := ParseSpec("dropout:0.5:book softmax:10"); err == nil || !strings.Contains(err.Error(), "network3") {
@@ -99,7 +99,7 @@ func ExampleDropoutLayer() {
 		if err != nil {
 			panic(err)
 		}
-		l := NewDropout(spec[0], in, 1, 1, 2) // the same seed draws the same mask
+		l := NewDropout(spec[0].(DropoutSpec), in, 1, 1, 2) // the same seed draws the same mask
 		fmt.Println(text)
 		fmt.Println("  training: ", l.Forward(x, 1, true))
 		fmt.Println("  inference:", l.Forward(x, 1, false))

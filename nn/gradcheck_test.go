@@ -50,11 +50,11 @@ func checkLayerMode(t *testing.T, l Layer, in Shape, n int, train bool) {
 
 func TestGradientConv(t *testing.T) {
 	for _, c := range []struct {
-		spec LayerSpec
+		spec ConvSpec
 		in   Shape
 	}{
-		{LayerSpec{Kind: Conv, N: 3, KH: 3, KW: 2, Stride: 1}, Shape{C: 2, H: 6, W: 5}},
-		{LayerSpec{Kind: Conv, N: 2, KH: 3, KW: 3, Stride: 2}, Shape{C: 3, H: 7, W: 8}},
+		{ConvSpec{Maps: 3, KH: 3, KW: 2, Stride: 1}, Shape{C: 2, H: 6, W: 5}},
+		{ConvSpec{Maps: 2, KH: 3, KW: 3, Stride: 2}, Shape{C: 3, H: 7, W: 8}},
 	} {
 		l, err := NewConv(c.spec, c.in, 3, true, "c")
 		if err != nil {
@@ -66,8 +66,8 @@ func TestGradientConv(t *testing.T) {
 
 func TestGradientPool(t *testing.T) {
 	in := Shape{C: 2, H: 7, W: 6}
-	for _, k := range []Kind{MaxPool, L2Pool, AvgPool} {
-		l, err := NewPool(LayerSpec{Kind: k, KH: 2, KW: 3}, in, 2)
+	for _, k := range []PoolOp{MaxPool, L2Pool, AvgPool} {
+		l, err := NewPool(PoolSpec{Op: k, KH: 2, KW: 3}, in, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,21 +77,21 @@ func TestGradientPool(t *testing.T) {
 
 func TestGradientDense(t *testing.T) {
 	for _, in := range []Shape{{C: 7, H: 1, W: 1, Flat: true}, {C: 3, H: 2, W: 2}, {C: 4, H: 1, W: 1}, {C: 1, H: 3, W: 3}} {
-		checkLayer(t, NewDense(LayerSpec{Kind: FC, N: 5}, in, 3, true, "d"), in, 3)
+		checkLayer(t, NewDense(DenseSpec{Units: 5}, in, 3, true, "d"), in, 3)
 	}
 }
 
 func TestGradientActivations(t *testing.T) {
 	in := Shape{C: 2, H: 3, W: 3}
-	for _, k := range []Kind{Sigmoid, Tanh, ReLU} {
-		checkLayer(t, NewActivation(LayerSpec{Kind: k}, in, 2), in, 2)
+	for _, f := range []string{"sigmoid", "tanh", "relu"} {
+		checkLayer(t, NewActivation(ActivationSpec{Func: f}, in, 2), in, 2)
 	}
 }
 
 func TestGradientBatchNorm(t *testing.T) {
 	for _, in := range []Shape{{C: 3, H: 4, W: 3}, {C: 5, H: 1, W: 1, Flat: true}} {
 		for _, train := range []bool{true, false} {
-			l := NewBatchNorm(LayerSpec{Kind: BatchNorm}, in, 4, "bn")
+			l := NewBatchNorm(in, 4, "bn")
 			l.Forward(randSlice(rand.New(rand.NewPCG(1, 1)), in.Size()*4, 2), 4, true) // move the running statistics
 			checkLayerMode(t, l, in, 4, train)
 		}
@@ -99,8 +99,9 @@ func TestGradientBatchNorm(t *testing.T) {
 }
 
 func TestGradientSoftmax(t *testing.T) {
-	in := Shape{C: 6, H: 1, W: 1, Flat: true}
-	checkLayer(t, NewSoftmax(LayerSpec{Kind: Softmax, N: 6}, in, 3), in, 3)
+	for _, in := range []Shape{{C: 6, H: 1, W: 1, Flat: true}, {C: 2, H: 3, W: 2}} {
+		checkLayer(t, NewSoftmax(SoftmaxSpec{Classes: 4}, in, 3, true, "s"), in, 3)
+	}
 }
 
 // TestGradientNetwork checks the whole network, cost included: the fused
@@ -133,7 +134,7 @@ func checkNetworkGradient(t *testing.T, dropoutMode string) {
 	cost := func() float64 {
 		drop.Source.Seed(9, 9)
 		net.Forward(x, n, true)
-		return net.Backward(labels)
+		return net.BackwardLabels(labels, 0, nil)
 	}
 	cost()
 	for _, p := range net.Params() {

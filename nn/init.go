@@ -6,75 +6,75 @@ import (
 	"math/rand/v2"
 )
 
-// Init names a weight initialisation.
+// Init names a weight initialisation scheme.
 type Init string
 
 const (
-	// Network3 is network3.py's: conv weights N(0, 1/n_out) with
-	// n_out = maps·KH·KW/pool area, fully-connected weights N(0, 1/units),
-	// biases N(0, 1), the softmax layer's weights and biases zero.
-	Network3 Init = "network3"
-	// He is He et al. (2015), for ReLU: weights N(0, 2/fan_in), biases zero,
-	// the softmax layer zero.
-	He Init = "he"
+	// InitNetwork3 is network3.py's: weights N(0, 1/n_out) with n_out =
+	// maps·KH·KW/pool area for convolutions and the units for
+	// fully-connected layers, biases N(0, 1), the softmax layer zero.
+	InitNetwork3 Init = "network3"
+	// InitHe is He et al. (2015), for ReLU: weights N(0, 2/fan_in), biases
+	// zero, the softmax layer zero.
+	InitHe Init = "he"
 )
 
-// ParseInit checks an initialisation name; "" means Network3.
+// ParseInit checks a scheme's name; "" means InitNetwork3.
 func ParseInit(s string) (Init, error) {
 	switch Init(s) {
 	case "":
-		return Network3, nil
-	case Network3, He:
+		return InitNetwork3, nil
+	case InitNetwork3, InitHe:
 		return Init(s), nil
 	}
-	return "", fmt.Errorf("unknown initialisation %q (valid: network3, he)", s)
+	return "", fmt.Errorf("nn: unknown initialisation %q (valid: network3, he)", s)
 }
 
-// initialise draws every parameter from rng, layer by layer, in spec order.
-func (net *Network) initialise(rng *rand.Rand) {
-	li := 0
-	for i, ls := range net.Spec {
-		var w, b *Param
-		var fanIn, nOut float64
-		switch l := net.Layers[li].(type) {
-		case *ConvLayer:
-			w, b = l.W, l.B
-			fanIn = float64(l.in.C * ls.KH * ls.KW)
-			nOut = float64(ls.N*ls.KH*ls.KW) / float64(net.poolAreaAfter(i))
-		case *DenseLayer:
-			w, b = l.W, l.B
-			fanIn, nOut = float64(l.in.Size()), float64(ls.N)
-			if ls.Kind == Softmax {
-				li++ // the softmax layer after the dense one
-				w, b = nil, nil
+// InitContext is what a layer's Init may need to know of the network
+// around it.
+type InitContext struct {
+	// PoolArea is the area of the pooling that follows the layer before
+	// the next layer with regularised weights (1 when none does):
+	// network3 divides a convolution's fan-out by it.
+	PoolArea int
+}
+
+// Pooling is implemented by the LayerSpecs of pooling layers: Area is the
+// number of inputs each output pools.
+type Pooling interface {
+	Area() int
+}
+
+// initContext returns the InitContext of layer i of plans.
+func initContext(plans []LayerPlan, i int) InitContext {
+	for _, p := range plans[i+1:] {
+		if pool, ok := p.Spec.(Pooling); ok {
+			return InitContext{PoolArea: pool.Area()}
+		}
+		for _, pp := range p.Params {
+			if pp.Decay {
+				return InitContext{PoolArea: 1}
 			}
 		}
-		li++
-		if w == nil {
-			continue
-		}
-		switch net.Init {
-		case He:
-			normal(rng, w.Value.Data, math.Sqrt(2/fanIn))
-		default:
-			normal(rng, w.Value.Data, math.Sqrt(1/nOut))
-			normal(rng, b.Value.Data, 1)
-		}
 	}
+	return InitContext{PoolArea: 1}
 }
 
-// poolAreaAfter returns the area of the pooling layer that follows layer i
-// before the next layer with weights, or 1 when there is none.
-func (net *Network) poolAreaAfter(i int) int {
-	for _, l := range net.Spec[i+1:] {
-		switch l.Kind {
-		case MaxPool, L2Pool, AvgPool:
-			return l.KH * l.KW
-		case Conv, FC, Softmax:
-			return 1
-		}
+// initWeights draws w and b of a layer with fanIn inputs and fanOut
+// outputs per weight as scheme says: network3's N(0, 1/fanOut) weights and
+// N(0, 1) biases, or He's N(0, 2/fanIn) weights and zero biases.
+func initWeights(scheme Init, rng *rand.Rand, w, b []float32, fanIn, fanOut float64) error {
+	switch scheme {
+	case InitHe:
+		normal(rng, w, math.Sqrt(2/fanIn))
+		clear(b)
+	case InitNetwork3:
+		normal(rng, w, math.Sqrt(1/fanOut))
+		normal(rng, b, 1)
+	default:
+		return fmt.Errorf("no initialisation for scheme %q", scheme)
 	}
-	return 1
+	return nil
 }
 
 func normal(rng *rand.Rand, x []float32, std float64) {

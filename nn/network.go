@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 )
 
 // Config says what network New builds.
@@ -15,98 +16,108 @@ type Config struct {
 	MaxBatch int
 	// Seed fixes the initial weights and every dropout mask.
 	Seed uint64
-	// Init chooses the weight initialisation (Network3 when empty).
+	// Init chooses the weight initialisation (InitNetwork3 when empty).
 	Init Init
+	// MaxMemory is the most memory, in bytes, the network may take
+	// (parameters, gradients and buffers for MaxBatch examples; see
+	// MemoryOf); 0 means DefaultMaxMemory. New refuses a larger network
+	// with a *MemoryError before allocating it.
+	MaxMemory int64
 }
 
-// Network is a sequence of layers with preallocated buffers, ending in a
-// softmax. Its input is a batch [n][C][H][W] of float32 and its output the
-// class probabilities [n][K]. A Network is not safe for concurrent use: each
-// goroutine needs its own (they may share nothing).
+// Network is a sequence of layers with preallocated buffers. Its input is
+// a batch [n][C][H][W] of float32 images (or [T][n][C] sequences) and its
+// output the last layer's: class probabilities [n][K] when it ends in a
+// Classifier such as softmax:K. A Network is not safe for concurrent use:
+// each goroutine needs its own (they may share nothing).
 type Network struct {
 	Config
-	Layers []Layer
-	// LabelSmoothing is ε of the cost Backward differentiates: the
-	// cross-entropy against (1-ε)·onehot(label) + ε/K instead of the
-	// log-likelihood of the label (0, network3's cost, unless a trainer
-	// sets it; see SoftmaxLayer.LossGrad).
-	LabelSmoothing float64
-	// names are the parameter names' prefixes: the index in Spec.
+	// Layers are the layers, one per entry of Spec.
+	Layers  []Layer
 	params  []*Param
-	layerPs [][]*Param // each layer's Params, for BackwardUpdate
-	softmax *SoftmaxLayer
-	gz      []float32 // dCost/dlogits
-	in      []float32 // input permuted to [C][n][H][W] when C > 1
+	layerPs [][]*Param // each layer's Params, for Backward's updates
+	in      []float32  // input permuted to [C][n][H][W] when C > 1
 }
 
 // New builds the network cfg describes and initialises its weights. The
 // error says which layer does not fit its input (e.g. a kernel larger than
 // the image).
 func New(cfg Config) (*Network, error) {
-	if _, err := Plan(cfg.Spec, cfg.In); err != nil {
+	plans, err := Plan(cfg.Spec, cfg.In)
+	if err != nil {
 		return nil, err
 	}
 	if cfg.MaxBatch < 1 {
 		return nil, fmt.Errorf("nn: MaxBatch %d must be at least 1", cfg.MaxBatch)
 	}
-	if cfg.Init == "" {
-		cfg.Init = Network3
+	if cfg.Init, err = ParseInit(string(cfg.Init)); err != nil {
+		return nil, err
+	}
+	if err := CheckMemory("the network", MemoryOf(plans, cfg.MaxBatch).Total(), cfg.MaxMemory); err != nil {
+		return nil, err
 	}
 	net := &Network{Config: cfg}
-	shape := cfg.In
-	shape.Flat = false
-	for i, ls := range cfg.Spec {
-		name := fmt.Sprint(i)
-		needGrad := i > 0
-		var layer Layer
-		var err error
-		switch ls.Kind {
-		case Conv:
-			layer, err = NewConv(ls, shape, cfg.MaxBatch, needGrad, name)
-		case MaxPool, L2Pool, AvgPool:
-			layer, err = NewPool(ls, shape, cfg.MaxBatch)
-		case FC:
-			layer = NewDense(ls, shape, cfg.MaxBatch, needGrad, name)
-		case Softmax:
-			dense := NewDense(LayerSpec{Kind: FC, N: ls.N}, shape, cfg.MaxBatch, needGrad, name)
-			net.Layers = append(net.Layers, dense)
-			layer = NewSoftmax(ls, dense.OutShape(), cfg.MaxBatch)
-		case Dropout:
-			layer = NewDropout(ls, shape, cfg.MaxBatch, cfg.Seed, uint64(1000+i))
-		case Sigmoid, Tanh, ReLU:
-			layer = NewActivation(ls, shape, cfg.MaxBatch)
-		case BatchNorm:
-			layer = NewBatchNorm(ls, shape, cfg.MaxBatch, name)
-		default:
-			err = fmt.Errorf("unknown layer kind %q", ls.Kind)
-		}
+	for i, p := range plans {
+		ctx := BuildContext{In: p.In, MaxBatch: cfg.MaxBatch, InputGrad: i > 0, Name: strconv.Itoa(i), Seed: cfg.Seed, Index: i}
+		layer, err := p.Spec.Build(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("nn: layer %d: %v", i+1, err)
+			return nil, &SpecError{Layer: i + 1, Token: p.Spec.String(), Reason: err.Error(), Err: err}
 		}
+		checkBuilt(i, layer, p)
 		net.Layers = append(net.Layers, layer)
-		shape = layer.OutShape()
-	}
-	for _, l := range net.Layers {
-		ps := l.Params()
+		ps := layer.Params()
 		net.layerPs = append(net.layerPs, ps)
 		net.params = append(net.params, ps...)
 	}
-	net.softmax = net.Layers[len(net.Layers)-1].(*SoftmaxLayer)
-	net.gz = make([]float32, shape.Size()*cfg.MaxBatch)
-	if cfg.In.C > 1 {
+	if cfg.In.C > 1 && cfg.In.T == 0 {
 		net.in = make([]float32, cfg.In.Size()*cfg.MaxBatch)
 	}
-	net.initialise(rand.New(rand.NewPCG(cfg.Seed, 0)))
+	if err := net.initialise(plans, rand.New(rand.NewPCG(cfg.Seed, 0))); err != nil {
+		return nil, err
+	}
 	return net, nil
 }
 
-// ResetBatchNorm calls ResetRunning(cumulative) on every batch
-// normalisation layer and reports whether there is one.
-func (net *Network) ResetBatchNorm(cumulative bool) bool {
+// checkBuilt panics unless layer i is what its plan p says: a kind whose
+// Build and Plan disagree is a programmer error.
+func checkBuilt(i int, layer Layer, p LayerPlan) {
+	ps := layer.Params()
+	ok := layer.OutShape() == p.Out && len(ps) == len(p.Params)
+	for j := 0; ok && j < len(ps); j++ {
+		pp := p.Params[j]
+		ok = ps[j].Name == pp.Name && int64(ps[j].Value.Len()) == pp.Len() && (ps[j].Grad != nil) == pp.Trained && ps[j].Decay == pp.Decay
+	}
+	if !ok {
+		panic(fmt.Sprintf("nn.New: layer %d %s built differently from its plan", i+1, p.Spec))
+	}
+}
+
+// initialise draws every layer's parameters from rng, in order.
+func (net *Network) initialise(plans []LayerPlan, rng *rand.Rand) error {
+	for i, l := range net.Layers {
+		ini, ok := l.(Initialiser)
+		if !ok {
+			for _, p := range net.layerPs[i] {
+				if p.Grad != nil {
+					return &SpecError{Layer: i + 1, Token: l.Spec().String(), Reason: "the layer has trained parameters but no initialisation"}
+				}
+			}
+			continue
+		}
+		if err := ini.Init(net.Init, initContext(plans, i), rng); err != nil {
+			return &SpecError{Layer: i + 1, Token: l.Spec().String(), Reason: err.Error(), Err: err}
+		}
+	}
+	return nil
+}
+
+// ResetRunningStats calls ResetRunning(cumulative) on every layer with
+// running statistics (see RunningStats) and reports whether there is one.
+func (net *Network) ResetRunningStats(cumulative bool) bool {
 	found := false
 	for _, l := range net.Layers {
-		if bn, ok := l.(*BatchNormLayer); ok {
-			bn.ResetRunning(cumulative)
+		if rs, ok := l.(RunningStats); ok {
+			rs.ResetRunning(cumulative)
 			found = true
 		}
 	}
@@ -117,12 +128,27 @@ func (net *Network) ResetBatchNorm(cumulative bool) bool {
 // and the buffers (batch normalisation's running statistics, Grad nil).
 func (net *Network) Params() []*Param { return net.params }
 
-// Classes returns the number of output classes.
-func (net *Network) Classes() int { return net.softmax.shape.C }
+// OutShape returns the shape of one example of the network's output.
+func (net *Network) OutShape() Shape { return net.Layers[len(net.Layers)-1].OutShape() }
+
+// Classifier returns the last layer when it is a Classifier.
+func (net *Network) Classifier() (Classifier, bool) {
+	c, ok := net.Layers[len(net.Layers)-1].(Classifier)
+	return c, ok
+}
+
+// Classes returns the number of classes of a network that ends in a
+// Classifier, 0 for any other.
+func (net *Network) Classes() int {
+	if c, ok := net.Classifier(); ok {
+		return c.Classes()
+	}
+	return 0
+}
 
 // Forward runs a batch x [n][C][H][W] through the network and returns the
-// class probabilities [n][K], in a buffer valid until the next Forward.
-// train enables dropout.
+// last layer's output, in a buffer valid until the next Forward. train
+// enables dropout and batch statistics.
 func (net *Network) Forward(x []float32, n int, train bool) []float32 {
 	size := net.In.Size()
 	if n < 1 || n > net.MaxBatch || len(x) < n*size {
@@ -145,39 +171,22 @@ func (net *Network) Forward(x []float32, n int, train bool) []float32 {
 	return x
 }
 
-// Backward computes the mean cost of labels (the log-likelihood, or its
-// label-smoothed form) for the batch of the last Forward, and every
-// parameter's gradient of that cost (without regularisation, which the
-// optimiser adds).
-func (net *Network) Backward(labels []int) float64 {
-	return net.BackwardUpdate(labels, nil)
+// Backward propagates gy, the gradient of a cost with respect to the
+// network's output for the batch of the last Forward, through every
+// layer: see BackwardFrom.
+func (net *Network) Backward(gy []float32, update func(params []*Param)) {
+	net.BackwardFrom(len(net.Layers)-1, gy, update)
 }
 
-// BackwardUpdate is Backward that, when update is not nil, calls it with
-// each layer's parameters as soon as that layer's gradients are final,
-// from the last layer to the first. An optimiser that updates them there
-// changes nothing in the gradients (a layer's weights are not used after
-// its own Backward) and reads each gradient while it is still in cache.
-func (net *Network) BackwardUpdate(labels []int, update func(params []*Param)) float64 {
-	cost := net.softmax.LossGrad(labels, net.gz, net.LabelSmoothing)
-	net.backwardFrom(update)
-	return cost
-}
-
-// BackwardUpdateSoft is BackwardUpdate for the cross-entropy against the
-// target distributions targets [n][K] instead of labels (see
-// SoftmaxLayer.LossGradSoft); LabelSmoothing does not apply.
-func (net *Network) BackwardUpdateSoft(targets []float32, update func(params []*Param)) float64 {
-	cost := net.softmax.LossGradSoft(targets, net.gz)
-	net.backwardFrom(update)
-	return cost
-}
-
-// backwardFrom propagates net.gz, the cost's gradient with respect to the
-// logits, through every layer below the softmax.
-func (net *Network) backwardFrom(update func(params []*Param)) {
-	g := net.gz[:net.softmax.n*net.Classes()]
-	for i := len(net.Layers) - 2; i >= 0; i-- {
+// BackwardFrom propagates g, the gradient of a cost with respect to the
+// output of layer top, down through layers top, ..., 0, writing every
+// parameter's gradient. When update is not nil it is called with each
+// layer's parameters as soon as that layer's gradients are final: an
+// optimiser that updates them there changes nothing in the gradients (a
+// layer's weights are not used after its own Backward) and reads each
+// gradient while it is still in cache.
+func (net *Network) BackwardFrom(top int, g []float32, update func(params []*Param)) {
+	for i := top; i >= 0; i-- {
 		g = net.Layers[i].Backward(g)
 		if ps := net.layerPs[i]; update != nil && len(ps) > 0 {
 			update(ps)
@@ -185,11 +194,53 @@ func (net *Network) backwardFrom(update func(params []*Param)) {
 	}
 }
 
+// BackwardLabels is Backward for a network that ends in a Classifier,
+// whose cost is the cross-entropy of the last Forward against labels with
+// label smoothing ε (see Classifier.CrossEntropy); it returns the cost. It
+// panics when the network does not end in a Classifier.
+func (net *Network) BackwardLabels(labels []int, smoothing float64, update func(params []*Param)) float64 {
+	cost, g := net.classifier("BackwardLabels").CrossEntropy(labels, smoothing)
+	net.backwardBelowHead(g, update)
+	return cost
+}
+
+// BackwardTargets is BackwardLabels for the cross-entropy against target
+// distributions [rows][K] (see Classifier.CrossEntropySoft).
+func (net *Network) BackwardTargets(targets []float32, update func(params []*Param)) float64 {
+	cost, g := net.classifier("BackwardTargets").CrossEntropySoft(targets)
+	net.backwardBelowHead(g, update)
+	return cost
+}
+
+// classifier returns the last layer, or panics for the method named
+// caller when it is not a Classifier.
+func (net *Network) classifier(caller string) Classifier {
+	c, ok := net.Classifier()
+	if !ok {
+		panic(fmt.Sprintf("nn: %s: the network ends in %s, not a classifier", caller, net.Layers[len(net.Layers)-1].Spec()))
+	}
+	return c
+}
+
+// backwardBelowHead finishes a backward pass whose last layer computed
+// its own gradients and g, its input's.
+func (net *Network) backwardBelowHead(g []float32, update func(params []*Param)) {
+	last := len(net.Layers) - 1
+	if ps := net.layerPs[last]; update != nil && len(ps) > 0 {
+		update(ps)
+	}
+	net.BackwardFrom(last-1, g, update)
+}
+
 // Predict writes the most probable class of each of the n examples of x
-// into classes.
+// into classes. It panics unless the network ends in a Classifier whose
+// output is one distribution per example.
 func (net *Network) Predict(x []float32, n int, classes []int) {
+	k := net.classifier("Predict").Classes()
+	if net.OutShape().T > 0 {
+		panic("nn: Predict: the network classifies every step of a sequence, not whole examples")
+	}
 	p := net.Forward(x, n, false)
-	k := net.Classes()
 	for i := 0; i < n; i++ {
 		classes[i] = Argmax(p[i*k : (i+1)*k])
 	}

@@ -90,7 +90,7 @@ func TestTrainingStepDoesNotAllocate(t *testing.T) {
 	labels := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
 	allocs := testing.AllocsPerRun(20, func() {
 		net.Forward(x, 10, true)
-		net.Backward(labels)
+		net.BackwardLabels(labels, 0, nil)
 		net.Forward(x, 7, false)
 	})
 	if allocs != 0 {
@@ -132,7 +132,7 @@ func ExampleParseSpec() {
 		panic(err)
 	}
 	fmt.Println(spec)
-	fmt.Println(len(spec), "layers; the first has", spec[0].N, "feature maps")
+	fmt.Println(len(spec), "layers; the first has", spec[0].(ConvSpec).Maps, "feature maps")
 	// Output:
 	// conv:20x5x5 maxpool:2 relu fc:100 relu softmax:10
 	// 6 layers; the first has 20 feature maps
@@ -155,7 +155,6 @@ func ExampleNew() {
 	// relu         → 20×12×12
 	// fc:100       → 100
 	// relu         → 100
-	// fc:10        → 10
 	// softmax:10   → 10
 	// 10 class probabilities, P(0) = 0.10
 }

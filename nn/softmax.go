@@ -3,41 +3,136 @@ package nn
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 )
 
-// SoftmaxLayer turns each row of logits [n][K] into probabilities. It is the
-// last layer of every network; with the log-likelihood cost its gradient is
-// computed in one fused step by LossGrad.
-type SoftmaxLayer struct {
-	spec     LayerSpec
-	shape    Shape
-	maxBatch int
-	y, gx    []float32
-	n        int
+// SoftmaxSpec is the classifier that ends the chapter's networks:
+// "softmax:CLASSES", a fully-connected layer of Classes units whose outputs
+// (the logits) a softmax turns into class probabilities.
+type SoftmaxSpec struct {
+	Classes int
 }
 
-// NewSoftmax builds the softmax over K = in.Size() classes.
-func NewSoftmax(spec LayerSpec, in Shape, maxBatch int) *SoftmaxLayer {
-	return &SoftmaxLayer{spec: spec, shape: Shape{C: in.Size(), H: 1, W: 1, Flat: true}, maxBatch: maxBatch,
-		y: make([]float32, in.Size()*maxBatch), gx: make([]float32, in.Size()*maxBatch)}
+var softmaxKind = Kind{Name: "softmax", Syntax: "softmax:CLASSES",
+	About: "fully connected (zero init) + softmax: class probabilities, trained with the log-likelihood",
+	Parse: func(arg string, _ bool) ([]LayerSpec, error) {
+		v, err := sizes(arg, 1)
+		if err != nil {
+			return nil, err
+		}
+		return []LayerSpec{SoftmaxSpec{Classes: v[0]}}, nil
+	}}
+
+// Kind returns "softmax".
+func (s SoftmaxSpec) Kind() string { return softmaxKind.Name }
+
+func (s SoftmaxSpec) String() string { return fmt.Sprintf("softmax:%d", s.Classes) }
+
+// Validate checks the number of classes.
+func (s SoftmaxSpec) Validate() error {
+	if !inSize(s.Classes) {
+		return fmt.Errorf("softmax needs 1..%d classes", maxSize)
+	}
+	return nil
+}
+
+// Plan: any input → Classes probabilities per example (per step of a
+// sequence).
+func (s SoftmaxSpec) Plan(in Shape) (LayerPlan, error) {
+	p := planDense(s.Classes, in)
+	p.Floats = satMulAdd(3, int64(p.Out.Size()), p.Floats) // y, gz, gy
+	return p, nil
+}
+
+// Build makes the SoftmaxLayer.
+func (s SoftmaxSpec) Build(ctx BuildContext) (Layer, error) {
+	return NewSoftmax(s, ctx.In, ctx.MaxBatch, ctx.InputGrad, ctx.Name), nil
+}
+
+// SoftmaxLayer is a fully-connected layer followed by a softmax over its K
+// outputs: y = softmax(x·Wᵀ + b), row by row. It is a Classifier: with the
+// log-likelihood cost its gradient with respect to the logits is computed
+// in one fused step.
+type SoftmaxLayer struct {
+	spec  SoftmaxSpec
+	dense *DenseLayer
+	shape Shape
+	y, gz []float32 // probabilities and dCost/dlogits, [rows][K]
+	rows  int
+}
+
+// NewSoftmax builds the classifier of spec.Classes classes on inputs of
+// shape in; its parameters are the fully-connected layer's, named
+// name.weight and name.bias.
+func NewSoftmax(spec SoftmaxSpec, in Shape, maxBatch int, needInputGrad bool, name string) *SoftmaxLayer {
+	d := NewDense(DenseSpec{Units: spec.Classes}, in, maxBatch, needInputGrad, name)
+	size := d.OutShape().Size() * maxBatch
+	return &SoftmaxLayer{spec: spec, dense: d, shape: d.OutShape(), y: make([]float32, size), gz: make([]float32, size)}
 }
 
 // Spec returns the layer's spec.
 func (l *SoftmaxLayer) Spec() LayerSpec { return l.spec }
 
-// OutShape returns K classes.
+// OutShape returns K classes (per step of a sequence).
 func (l *SoftmaxLayer) OutShape() Shape { return l.shape }
 
-// Params returns nil: the weights are in the fully-connected layer before.
-func (l *SoftmaxLayer) Params() []*Param { return nil }
+// Params returns the weights [K][in] and biases [K].
+func (l *SoftmaxLayer) Params() []*Param { return l.dense.Params() }
 
-// Forward: y[i][k] = exp(z[i][k] - max_k z[i]) / Σ_k exp(...).
-func (l *SoftmaxLayer) Forward(z []float32, n int, train bool) []float32 {
-	checkBatch("softmax", n, l.maxBatch)
-	l.n = n
-	k := l.shape.C
-	for i := 0; i < n; i++ {
-		row, out := z[i*k:(i+1)*k], l.y[i*k:(i+1)*k]
+// Classes returns K.
+func (l *SoftmaxLayer) Classes() int { return l.spec.Classes }
+
+// Init sets the weights and biases to zero, under every scheme (network3's
+// softmax layer starts at zero).
+func (l *SoftmaxLayer) Init(Init, InitContext, *rand.Rand) error {
+	clear(l.dense.W.Value.Data)
+	clear(l.dense.B.Value.Data)
+	return nil
+}
+
+// Forward: x → logits z = x·Wᵀ + b → y[i][k] = exp(z[i][k] - max z[i]) / Σ_k exp(...).
+func (l *SoftmaxLayer) Forward(x []float32, n int, train bool) []float32 {
+	z := l.dense.Forward(x, n, train)
+	l.rows = n * l.shape.Steps()
+	y := l.y[:l.rows*l.spec.Classes]
+	softmaxRows(z, y, l.spec.Classes)
+	return y
+}
+
+// Backward is the general Jacobian product dCost/dz = y ⊙ (gy - Σ gy·y),
+// then the fully-connected layer's. Training a classifier uses
+// CrossEntropy instead.
+func (l *SoftmaxLayer) Backward(gy []float32) []float32 {
+	k := l.spec.Classes
+	for i := 0; i < l.rows; i++ {
+		y, g, gz := l.y[i*k:(i+1)*k], gy[i*k:(i+1)*k], l.gz[i*k:(i+1)*k]
+		var dot float32
+		for j := range y {
+			dot += g[j] * y[j]
+		}
+		for j := range y {
+			gz[j] = y[j] * (g[j] - dot)
+		}
+	}
+	return l.dense.Backward(l.gz[:l.rows*k])
+}
+
+// CrossEntropy: see Classifier.
+func (l *SoftmaxLayer) CrossEntropy(labels []int, smoothing float64) (float64, []float32) {
+	cost := crossEntropyGrad(l.y[:l.rows*l.spec.Classes], labels, smoothing, l.spec.Classes, l.gz)
+	return cost, l.dense.Backward(l.gz[:l.rows*l.spec.Classes])
+}
+
+// CrossEntropySoft: see Classifier.
+func (l *SoftmaxLayer) CrossEntropySoft(targets []float32) (float64, []float32) {
+	cost := crossEntropySoftGrad(l.y[:l.rows*l.spec.Classes], targets, l.spec.Classes, l.gz)
+	return cost, l.dense.Backward(l.gz[:l.rows*l.spec.Classes])
+}
+
+// softmaxRows writes the softmax of each row of k logits z into y.
+func softmaxRows(z, y []float32, k int) {
+	for i := 0; i < len(y)/k; i++ {
+		row, out := z[i*k:(i+1)*k], y[i*k:(i+1)*k]
 		m := row[0]
 		for _, v := range row[1:] {
 			m = max(m, v)
@@ -53,84 +148,62 @@ func (l *SoftmaxLayer) Forward(z []float32, n int, train bool) []float32 {
 			out[j] *= inv
 		}
 	}
-	return l.y[:n*k]
 }
 
-// Backward is the general Jacobian product gx = y ⊙ (gy - Σ gy·y). Training
-// uses LossGrad instead.
-func (l *SoftmaxLayer) Backward(gy []float32) []float32 {
-	k := l.shape.C
-	for i := 0; i < l.n; i++ {
-		y, g, gx := l.y[i*k:(i+1)*k], gy[i*k:(i+1)*k], l.gx[i*k:(i+1)*k]
-		var dot float32
-		for j := range y {
-			dot += g[j] * y[j]
-		}
-		for j := range y {
-			gx[j] = y[j] * (g[j] - dot)
-		}
-	}
-	return l.gx[:l.n*k]
-}
-
-// LossGrad returns the mean cross-entropy of the probabilities of the last
-// Forward against targets t, and writes its gradient with respect to the
-// logits, (y - t)/n, into gz. With smoothing ε = 0, t is onehot(label) and
-// the cost network3's negative log-likelihood; with ε > 0 it is label
-// smoothing's t = (1-ε)·onehot(label) + ε/K (Szegedy et al. 2016; PyTorch's
-// CrossEntropyLoss(label_smoothing=ε)). It panics on a label outside
-// [0, K): data are checked before they reach a network.
-func (l *SoftmaxLayer) LossGrad(labels []int, gz []float32, smoothing float64) float64 {
-	k, n := l.shape.C, l.n
-	if len(labels) < n {
-		panic(fmt.Sprintf("nn: softmax: %d labels for a batch of %d", len(labels), n))
+// crossEntropyGrad returns the mean cross-entropy of the probabilities y
+// ([rows][k]) against t = (1-ε)·onehot(label) + ε/k, and writes its
+// gradient with respect to the logits, (y - t)/rows, into gz. With ε = 0
+// it is network3's negative log-likelihood; with ε > 0 label smoothing
+// (Szegedy et al. 2016; PyTorch's CrossEntropyLoss(label_smoothing=ε)).
+func crossEntropyGrad(y []float32, labels []int, smoothing float64, k int, gz []float32) float64 {
+	rows := len(y) / k
+	if len(labels) < rows {
+		panic(fmt.Sprintf("nn: softmax: %d labels for %d rows", len(labels), rows))
 	}
 	if !(smoothing >= 0 && smoothing < 1) {
 		panic(fmt.Sprintf("nn: softmax: label smoothing %v outside [0, 1)", smoothing))
 	}
 	var cost float64
-	inv := 1 / float32(n)
+	inv := 1 / float32(rows)
 	off := smoothing / float64(k) // every class's share of ε
 	goff := float32(off) * inv
-	for i := 0; i < n; i++ {
+	for i := 0; i < rows; i++ {
 		lab := labels[i]
 		if lab < 0 || lab >= k {
 			panic(fmt.Sprintf("nn: softmax: label %d outside [0, %d)", lab, k))
 		}
-		y := l.y[i*k : (i+1)*k]
-		g := gz[i*k : (i+1)*k]
-		cost -= (1 - smoothing) * math.Log(math.Max(float64(y[lab]), 1e-30))
-		for j, v := range y {
+		yi, g := y[i*k:(i+1)*k], gz[i*k:(i+1)*k]
+		cost -= (1 - smoothing) * math.Log(math.Max(float64(yi[lab]), 1e-30))
+		for j, v := range yi {
 			g[j] = v*inv - goff
 		}
 		if smoothing > 0 {
-			for _, v := range y {
+			for _, v := range yi {
 				cost -= off * math.Log(math.Max(float64(v), 1e-30))
 			}
 		}
 		g[lab] -= float32(1-smoothing) * inv
 	}
-	return cost / float64(n)
+	return cost / float64(rows)
 }
 
-// LossGradSoft returns the mean cross-entropy -Σ_k t[i][k]·log y[i][k] of
-// the probabilities of the last Forward against the target distributions
-// targets [n][K] (each row non-negative, summing to 1), and writes its
-// gradient with respect to the logits, (y - t)/n, into gz. Distillation
-// trains on a teacher's probabilities this way.
-func (l *SoftmaxLayer) LossGradSoft(targets []float32, gz []float32) float64 {
-	k, n := l.shape.C, l.n
-	if len(targets) < n*k {
-		panic(fmt.Sprintf("nn: softmax: %d target values for a batch of %d×%d", len(targets), n, k))
+// crossEntropySoftGrad returns the mean cross-entropy -Σ_k t[k]·log y[k]
+// of the probabilities y ([rows][k]) against the distributions targets,
+// and writes its gradient with respect to the logits, (y - t)/rows, into
+// gz. Distillation trains on a teacher's probabilities this way.
+func crossEntropySoftGrad(y, targets []float32, k int, gz []float32) float64 {
+	rows := len(y) / k
+	if len(targets) < len(y) {
+		panic(fmt.Sprintf("nn: softmax: %d target values for %d rows of %d", len(targets), rows, k))
 	}
 	var cost float64
-	inv := 1 / float32(n)
-	for i := 0; i < n*k; i++ {
-		y, t := l.y[i], targets[i]
+	inv := 1 / float32(rows)
+	for i, v := range y {
+		t := targets[i]
 		if t != 0 {
-			cost -= float64(t) * math.Log(math.Max(float64(y), 1e-30))
+			cost -= float64(t) * math.Log(math.Max(float64(v), 1e-30))
 		}
-		gz[i] = (y - t) * inv
+		gz[i] = (v - t) * inv
 	}
-	return cost / float64(n)
+	return cost / float64(rows)
 }

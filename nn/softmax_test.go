@@ -8,7 +8,26 @@ import (
 	"github.com/deepnet-go/deepnet/internal/gradcheck"
 )
 
-// TestLabelSmoothingLoss checks LossGrad's cost against a float64
+// softmaxLoss is the softmax of logits z and crossEntropyGrad of it, as
+// SoftmaxLayer.CrossEntropy computes them after its fully-connected part.
+type softmaxLoss struct {
+	k int
+	y []float32
+}
+
+func newSoftmaxLoss(n, k int) *softmaxLoss { return &softmaxLoss{k: k, y: make([]float32, n*k)} }
+
+func (l *softmaxLoss) Forward(z []float32) { softmaxRows(z, l.y, l.k) }
+
+func (l *softmaxLoss) LossGrad(labels []int, gz []float32, eps float64) float64 {
+	return crossEntropyGrad(l.y, labels, eps, l.k, gz)
+}
+
+func (l *softmaxLoss) LossGradSoft(targets []float32, gz []float32) float64 {
+	return crossEntropySoftGrad(l.y, targets, l.k, gz)
+}
+
+// TestLabelSmoothingLoss checks crossEntropyGrad's cost against a float64
 // computation of PyTorch's CrossEntropyLoss(label_smoothing=ε), mean
 // reduction, and its gradient against central differences of that cost.
 func TestLabelSmoothingLoss(t *testing.T) {
@@ -16,7 +35,7 @@ func TestLabelSmoothingLoss(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	z := randSlice(rng, n*k, 2)
 	labels := []int{4, 0, 2}
-	l := NewSoftmax(LayerSpec{Kind: Softmax, N: k}, Shape{C: k, H: 1, W: 1, Flat: true}, n)
+	l := newSoftmaxLoss(n, k)
 	gz := make([]float32, n*k)
 	for _, eps := range []float64{0, 0.1, 0.5} {
 		want := 0.0
@@ -35,7 +54,7 @@ func TestLabelSmoothingLoss(t *testing.T) {
 			}
 		}
 		cost := func() float64 {
-			l.Forward(z, n, true)
+			l.Forward(z)
 			return l.LossGrad(labels, gz, eps)
 		}
 		if got := cost(); math.Abs(got-want) > 1e-5 {
@@ -49,8 +68,8 @@ func TestLabelSmoothingLoss(t *testing.T) {
 }
 
 func TestLabelSmoothingPanicsOutsideRange(t *testing.T) {
-	l := NewSoftmax(LayerSpec{Kind: Softmax, N: 2}, Shape{C: 2, H: 1, W: 1, Flat: true}, 1)
-	l.Forward([]float32{0, 1}, 1, true)
+	l := newSoftmaxLoss(1, 2)
+	l.Forward([]float32{0, 1})
 	for _, eps := range []float64{-0.1, 1, math.NaN()} {
 		func() {
 			defer func() {
@@ -63,7 +82,7 @@ func TestLabelSmoothingPanicsOutsideRange(t *testing.T) {
 	}
 }
 
-// TestSoftTargetsLoss checks LossGradSoft: against LossGrad when the targets
+// TestSoftTargetsLoss checks crossEntropySoftGrad: against LossGrad when the targets
 // are the (smoothed) one-hot labels, and its gradient against central
 // differences for targets that are a distribution over every class.
 func TestSoftTargetsLoss(t *testing.T) {
@@ -71,7 +90,7 @@ func TestSoftTargetsLoss(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	z := randSlice(rng, n*k, 2)
 	labels := []int{1, 3, 0}
-	l := NewSoftmax(LayerSpec{Kind: Softmax, N: k}, Shape{C: k, H: 1, W: 1, Flat: true}, n)
+	l := newSoftmaxLoss(n, k)
 	want, got := make([]float32, n*k), make([]float32, n*k)
 	for _, eps := range []float64{0, 0.3} {
 		targets := make([]float32, n*k)
@@ -81,7 +100,7 @@ func TestSoftTargetsLoss(t *testing.T) {
 			}
 			targets[i*k+lab] += float32(1 - eps)
 		}
-		l.Forward(z, n, true)
+		l.Forward(z)
 		wantCost := l.LossGrad(labels, want, eps)
 		gotCost := l.LossGradSoft(targets, got)
 		if math.Abs(gotCost-wantCost) > 1e-6 {
@@ -104,7 +123,7 @@ func TestSoftTargetsLoss(t *testing.T) {
 		}
 	}
 	cost := func() float64 {
-		l.Forward(z, n, true)
+		l.Forward(z)
 		return l.LossGradSoft(soft, got)
 	}
 	cost()

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -31,13 +32,11 @@ func TestParseSpecRoundTrip(t *testing.T) {
 func TestParseSpecErrors(t *testing.T) {
 	for text, want := range map[string]string{
 		"":                          "empty",
-		"fc:100":                    "end with softmax",
 		"conv:20x5 softmax:10":      "expected [3] numbers",
 		"conv:0x5x5 softmax:10":     "bad size",
 		"pool:max2 softmax:10":      "unknown layer kind \"pool\"",
 		"dropout:1.5 softmax:10":    "dropout probability",
 		"fc:10:softplus softmax:10": "bad activation",
-		"softmax:10 softmax:10":     "last layer",
 		"relu:3 softmax:10":         "takes no argument",
 		"conv:2x3x3/0 softmax:10":   "bad stride",
 	} {
@@ -45,6 +44,18 @@ func TestParseSpecErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want it to contain %q", text, err, want)
 		}
+	}
+	// The error says which layer, where, and why.
+	var se *SpecError
+	if _, err := ParseSpec("conv:20x5x5,  maxpool:0 relu"); !errors.As(err, &se) || se.Layer != 2 || se.Token != "maxpool:0" || se.Offset != 14 {
+		t.Errorf("error %#v, want layer 2 %q at byte 14", err, "maxpool:0")
+	}
+	// A spec too long or with too many layers is refused before it is read.
+	if _, err := ParseSpec(strings.Repeat("relu ", MaxSpecText/5+1)); !errors.As(err, &se) || !strings.Contains(err.Error(), "bytes") {
+		t.Errorf("long spec: error %v", err)
+	}
+	if _, err := ParseSpec(strings.Repeat("relu ", MaxSpecLayers+1)); !errors.As(err, &se) || se.Layer != MaxSpecLayers+1 {
+		t.Errorf("many layers: error %v", err)
 	}
 	// A bad layer lists what is valid.
 	if _, err := ParseSpec("lstm:3 softmax:10"); err == nil || !strings.Contains(err.Error(), "valid layers: conv:") {
@@ -72,7 +83,7 @@ func TestNewRejectsLayersThatDoNotFit(t *testing.T) {
 // TestConvHandComputed is the book's 3×3 image with a 2×2 kernel, by hand:
 // y[i][j] = b + Σ w[l][m]·x[i+l][j+m].
 func TestConvHandComputed(t *testing.T) {
-	l, err := NewConv(LayerSpec{Kind: Conv, N: 1, KH: 2, KW: 2, Stride: 1}, Shape{C: 1, H: 3, W: 3}, 1, true, "c")
+	l, err := NewConv(ConvSpec{Maps: 1, KH: 2, KW: 2, Stride: 1}, Shape{C: 1, H: 3, W: 3}, 1, true, "c")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +119,7 @@ func TestConvHandComputed(t *testing.T) {
 }
 
 func TestMaxPoolHandComputed(t *testing.T) {
-	l, err := NewPool(LayerSpec{Kind: MaxPool, KH: 2, KW: 2}, Shape{C: 1, H: 3, W: 4}, 1)
+	l, err := NewPool(PoolSpec{Op: MaxPool, KH: 2, KW: 2}, Shape{C: 1, H: 3, W: 4}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

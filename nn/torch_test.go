@@ -1,48 +1,24 @@
 package nn
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/internal/torchref"
 )
 
-// torchCase is one case of testdata/torch_layers.json: PyTorch's float64
-// outputs and gradients for a small input (layouts NCHW, weights [out][in]).
-type torchCase struct {
-	Name    string
-	Inputs  map[string]torchTensor
-	Outputs map[string]torchTensor
-}
-
-type torchTensor struct {
-	Shape []int
-	Data  []float64
-}
-
-func (t torchTensor) f32() []float32 {
-	out := make([]float32, len(t.Data))
-	for i, v := range t.Data {
-		out[i] = float32(v)
-	}
-	return out
-}
+type (
+	torchCase   = torchref.Case
+	torchTensor = torchref.Tensor
+)
 
 func loadTorchCases(t *testing.T) map[string]torchCase {
 	t.Helper()
-	raw, err := os.ReadFile("../testdata/torch_layers.json")
+	cases, err := torchref.Cases()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var file struct{ Cases []torchCase }
-	if err := json.Unmarshal(raw, &file); err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]torchCase{}
-	for _, c := range file.Cases {
-		m[c.Name] = c
-	}
-	return m
+	return cases
 }
 
 // nchwToCNHW permutes [N][C][HW] to [C][N][HW]; cnhwToNCHW undoes it.
@@ -93,18 +69,18 @@ func TestConvMatchesTorch(t *testing.T) {
 			if oh == 1 {
 				stride = 1
 			}
-			l, err := NewConv(LayerSpec{Kind: Conv, N: f, KH: kh, KW: kw, Stride: stride}, Shape{C: ch, H: h, W: wd}, n, true, "c")
+			l, err := NewConv(ConvSpec{Maps: f, KH: kh, KW: kw, Stride: stride}, Shape{C: ch, H: h, W: wd}, n, true, "c")
 			if err != nil {
 				t.Fatal(err)
 			}
 			if l.OutShape() != (Shape{C: f, H: oh, W: ow}) {
 				t.Fatalf("out shape %v", l.OutShape())
 			}
-			copy(l.W.Value.Data, w.f32())
-			copy(l.B.Value.Data, b.f32())
-			y := l.Forward(nchwToCNHW(x.f32(), n, ch, h*wd), n, true)
+			copy(l.W.Value.Data, w.F32())
+			copy(l.B.Value.Data, b.F32())
+			y := l.Forward(nchwToCNHW(x.F32(), n, ch, h*wd), n, true)
 			closeTo(t, "y", cnhwToNCHW(y, n, f, oh*ow), c.Outputs["y"])
-			gx := l.Backward(nchwToCNHW(gy.f32(), n, f, oh*ow))
+			gx := l.Backward(nchwToCNHW(gy.F32(), n, f, oh*ow))
 			closeTo(t, "gx", cnhwToNCHW(gx, n, ch, h*wd), c.Outputs["gx"])
 			closeTo(t, "gw", l.W.Grad.Data, c.Outputs["gw"])
 			closeTo(t, "gb", l.B.Grad.Data, c.Outputs["gb"])
@@ -114,20 +90,20 @@ func TestConvMatchesTorch(t *testing.T) {
 
 func TestPoolMatchesTorch(t *testing.T) {
 	cases := loadTorchCases(t)
-	for name, kind := range map[string]Kind{"maxpool_2x2_odd": MaxPool, "l2pool_2x2_odd": L2Pool, "maxpool_3x3": MaxPool} {
+	for name, kind := range map[string]PoolOp{"maxpool_2x2_odd": MaxPool, "l2pool_2x2_odd": L2Pool, "maxpool_3x3": MaxPool} {
 		t.Run(name, func(t *testing.T) {
 			c := cases[name]
 			x, gy := c.Inputs["x"], c.Inputs["gy"]
 			n, ch, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 			p := h / gy.Shape[2]
-			l, err := NewPool(LayerSpec{Kind: kind, KH: p, KW: p}, Shape{C: ch, H: h, W: w}, n)
+			l, err := NewPool(PoolSpec{Op: kind, KH: p, KW: p}, Shape{C: ch, H: h, W: w}, n)
 			if err != nil {
 				t.Fatal(err)
 			}
 			ohw := gy.Shape[2] * gy.Shape[3]
-			y := l.Forward(nchwToCNHW(x.f32(), n, ch, h*w), n, true)
+			y := l.Forward(nchwToCNHW(x.F32(), n, ch, h*w), n, true)
 			closeTo(t, "y", cnhwToNCHW(y, n, ch, ohw), c.Outputs["y"])
-			gx := l.Backward(nchwToCNHW(gy.f32(), n, ch, ohw))
+			gx := l.Backward(nchwToCNHW(gy.F32(), n, ch, ohw))
 			closeTo(t, "gx", cnhwToNCHW(gx, n, ch, h*w), c.Outputs["gx"])
 		})
 	}
@@ -137,24 +113,24 @@ func TestDenseMatchesTorch(t *testing.T) {
 	c := loadTorchCases(t)["dense_7to5"]
 	x, w, b, gy := c.Inputs["x"], c.Inputs["w"], c.Inputs["b"], c.Inputs["gy"]
 	n, nin, nout := x.Shape[0], x.Shape[1], w.Shape[0]
-	l := NewDense(LayerSpec{Kind: FC, N: nout}, Shape{C: nin, H: 1, W: 1, Flat: true}, n, true, "d")
-	copy(l.W.Value.Data, w.f32())
-	copy(l.B.Value.Data, b.f32())
-	closeTo(t, "y", l.Forward(x.f32(), n, true), c.Outputs["y"])
-	closeTo(t, "gx", l.Backward(gy.f32()), c.Outputs["gx"])
+	l := NewDense(DenseSpec{Units: nout}, Shape{C: nin, H: 1, W: 1, Flat: true}, n, true, "d")
+	copy(l.W.Value.Data, w.F32())
+	copy(l.B.Value.Data, b.F32())
+	closeTo(t, "y", l.Forward(x.F32(), n, true), c.Outputs["y"])
+	closeTo(t, "gx", l.Backward(gy.F32()), c.Outputs["gx"])
 	closeTo(t, "gw", l.W.Grad.Data, c.Outputs["gw"])
 	closeTo(t, "gb", l.B.Grad.Data, c.Outputs["gb"])
 }
 
 func TestActivationsMatchTorch(t *testing.T) {
 	cases := loadTorchCases(t)
-	for name, kind := range map[string]Kind{"act_sigmoid": Sigmoid, "act_tanh": Tanh, "act_relu": ReLU} {
+	for name, f := range map[string]string{"act_sigmoid": "sigmoid", "act_tanh": "tanh", "act_relu": "relu"} {
 		t.Run(name, func(t *testing.T) {
 			c := cases[name]
 			x, gy := c.Inputs["x"], c.Inputs["gy"]
-			l := NewActivation(LayerSpec{Kind: kind}, Shape{C: x.Shape[1], H: 1, W: 1, Flat: true}, x.Shape[0])
-			closeTo(t, "y", l.Forward(x.f32(), x.Shape[0], true), c.Outputs["y"])
-			closeTo(t, "gx", l.Backward(gy.f32()), c.Outputs["gx"])
+			l := NewActivation(ActivationSpec{Func: f}, Shape{C: x.Shape[1], H: 1, W: 1, Flat: true}, x.Shape[0])
+			closeTo(t, "y", l.Forward(x.F32(), x.Shape[0], true), c.Outputs["y"])
+			closeTo(t, "gx", l.Backward(gy.F32()), c.Outputs["gx"])
 		})
 	}
 }
@@ -163,14 +139,15 @@ func TestSoftmaxLossMatchesTorch(t *testing.T) {
 	c := loadTorchCases(t)["softmax_nll_mean"]
 	z, lab := c.Inputs["z"], c.Inputs["labels"]
 	n, k := z.Shape[0], z.Shape[1]
-	l := NewSoftmax(LayerSpec{Kind: Softmax, N: k}, Shape{C: k, H: 1, W: 1, Flat: true}, n)
-	closeTo(t, "softmax", l.Forward(z.f32(), n, true), c.Outputs["softmax"])
+	y := make([]float32, n*k)
+	softmaxRows(z.F32(), y, k)
+	closeTo(t, "softmax", y, c.Outputs["softmax"])
 	labels := make([]int, n)
 	for i, v := range lab.Data {
 		labels[i] = int(v)
 	}
 	gz := make([]float32, n*k)
-	cost := l.LossGrad(labels, gz, 0)
+	cost := crossEntropyGrad(y, labels, 0, k, gz)
 	closeTo(t, "cost", []float32{float32(cost)}, c.Outputs["cost"])
 	closeTo(t, "gz", gz, c.Outputs["gz"])
 }

@@ -86,27 +86,6 @@ func (a *averager) swapIn(params []*nn.Param) {
 	}
 }
 
-// recalibrate recomputes batch normalisation's running statistics for the
-// current weights: the plain mean over the training images, in order and
-// without augmentation, of every full mini-batch's statistics. Dropout is
-// active, as in training, so the statistics are those the weights were
-// trained with.
-func (t *Trainer) recalibrate() {
-	if !t.net.ResetBatchNorm(true) {
-		return
-	}
-	b := t.cfg.Batch
-	idx := make([]int, b)
-	for k := 0; k+b <= t.set.N; k += b {
-		for i := range idx {
-			idx[i] = k + i
-		}
-		t.set.Batch(t.x, idx)
-		t.net.Forward(t.x, b, true)
-	}
-	t.net.ResetBatchNorm(false)
-}
-
 // Checkpoint names of the averager's state.
 const (
 	ckptAverage      = "average/"
@@ -131,7 +110,7 @@ func (st *SavedState) restoreAverage(a *averager) error {
 	v, ok := st.file.Metadata[ckptAverageCount]
 	if a.k <= 0 {
 		if ok {
-			return fmt.Errorf("checkpoint averages weights but the run does not (--average)")
+			return fmt.Errorf("train: resuming: the checkpoint averages weights but the run does not")
 		}
 		return nil
 	}
@@ -139,7 +118,7 @@ func (st *SavedState) restoreAverage(a *averager) error {
 		if st.Next <= a.from { // averaging switched on before its first epoch
 			return nil
 		}
-		return fmt.Errorf("checkpoint does not average weights but the run does (--average %d), and epoch %d is past the averaging's start", a.k, st.Next)
+		return fmt.Errorf("train: resuming: the checkpoint does not average weights but the run averages %d epochs, and epoch %d is past the averaging's start", a.k, st.Next)
 	}
 	count, err := strconv.Atoi(v)
 	if err != nil || count < 0 {

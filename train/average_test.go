@@ -16,7 +16,7 @@ import (
 // network (without KeepBest) with the mean of the weights at the ends of
 // the last epochs, and records them as one more candidate.
 func TestAverageIsTheMeanOfTheLastEpochs(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
+	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
 	net := smallNet(t, "conv:4x3x3 maxpool:2 relu fc:16:relu softmax:2", 10, 5)
 	cfg := Config{Epochs: 5, Batch: 10, Eta: 0.05, Momentum: 0.9, Seed: 5, Average: 3}
 	var snaps [][][]float32
@@ -53,7 +53,7 @@ func TestAverageIsTheMeanOfTheLastEpochs(t *testing.T) {
 // averaging window, the averaged record follows the last epoch trained and
 // names the epochs it is the mean of, not the ones the run would have had.
 func TestAverageAfterEarlyStopping(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(100, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
+	d := &data.Splits{Train: synthetic(100, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
 	net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
 	// Eta too small to change a prediction: no improvement after epoch 1,
 	// so patience 2 stops after epoch 3, the second of the averaged 2-10.
@@ -81,7 +81,7 @@ func TestAverageAfterEarlyStopping(t *testing.T) {
 // epochs, resumes it from its checkpoint, and compares it with a run that
 // was never interrupted.
 func TestAverageResumes(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
+	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
 	const spec = "conv:4x3x3 batchnorm maxpool:2 relu dropout:0.2 fc:16:relu softmax:2"
 	cfg := Config{Epochs: 4, Batch: 10, Eta: 0.05, Momentum: 0.9, Seed: 5, KeepBest: true, Average: 3}
 	whole := smallNet(t, spec, 10, 5)
@@ -138,7 +138,7 @@ func TestSelectLast(t *testing.T) {
 	for i := range noise.Images {
 		noise.Images[i] = uint8(rng.IntN(230))
 	}
-	d := &data.MNIST{Train: synthetic(100, 1), Validation: noise, Test: synthetic(40, 3)}
+	d := &data.Splits{Train: synthetic(100, 1), Validation: noise, Test: synthetic(40, 3)}
 	run := func(selectLast int) (*Result, [][][]float32, [][]float32) {
 		net := smallNet(t, "fc:8:relu softmax:2", 10, 3)
 		cfg := Config{Epochs: 6, Batch: 10, Eta: 0.3, Seed: 3, Average: 2, KeepBest: true, SelectLast: selectLast}

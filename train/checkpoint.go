@@ -1,11 +1,11 @@
 package train
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
 
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
@@ -31,17 +31,16 @@ type Checkpoint struct {
 const (
 	ckptNext     = "checkpoint.next_epoch"
 	ckptResult   = "checkpoint.result"
-	ckptRNG      = "checkpoint.rng."
 	ckptVelocity = "velocity/"
 	ckptBest     = "best/"
 )
 
-// WriteCheckpoint saves net, the optimiser's state, the dropout generators
-// and ck to path atomically: a model file (model.Load reads it with
-// IgnoreExtra) with extra tensors and metadata. info is stored as the model's
-// training info.
-func WriteCheckpoint(path string, net *nn.Network, opt *SGD, ck *Checkpoint, info model.Info) error {
-	f, err := model.Encode(net, info)
+// WriteCheckpoint saves obj's model (with its state beyond the parameters),
+// the optimiser's state and ck to path atomically: a model file
+// (model.Load reads it with IgnoreExtra) with extra tensors and metadata.
+// info is stored as the model's training info.
+func WriteCheckpoint(path string, obj Objective, opt *SGD, ck *Checkpoint, info model.Info) error {
+	f, err := obj.Encode(info)
 	if err != nil {
 		return err
 	}
@@ -51,16 +50,8 @@ func WriteCheckpoint(path string, net *nn.Network, opt *SGD, ck *Checkpoint, inf
 	}
 	f.Metadata[ckptNext] = strconv.Itoa(ck.Next)
 	f.Metadata[ckptResult] = string(res)
-	for i, l := range net.Layers {
-		if d, ok := l.(*nn.DropoutLayer); ok {
-			state, err := d.Source.MarshalBinary()
-			if err != nil {
-				return err
-			}
-			f.Metadata[ckptRNG+strconv.Itoa(i)] = hex.EncodeToString(state)
-		}
-	}
-	for i, p := range net.Params() {
+	params := obj.Params()
+	for i, p := range params {
 		if opt != nil && i < len(opt.Velocity) && opt.Velocity[i] != nil {
 			f.Tensors = append(f.Tensors, model.Tensor{Name: ckptVelocity + p.Name, Shape: p.Value.Shape, Data: opt.Velocity[i]})
 		}
@@ -68,14 +59,15 @@ func WriteCheckpoint(path string, net *nn.Network, opt *SGD, ck *Checkpoint, inf
 			f.Tensors = append(f.Tensors, model.Tensor{Name: ckptBest + p.Name, Shape: p.Value.Shape, Data: ck.Best[i]})
 		}
 	}
-	ck.average.save(net.Params(), f.Metadata, func(name string, p *nn.Param, data []float32) {
+	ck.average.save(params, f.Metadata, func(name string, p *nn.Param, data []float32) {
 		f.Tensors = append(f.Tensors, model.Tensor{Name: name, Shape: p.Value.Shape, Data: data})
 	})
 	return model.WriteFileAtomic(path, f)
 }
 
-// ReadCheckpoint loads a checkpoint written by WriteCheckpoint: the network
-// (built for maxBatch), its training info, and the state Restore needs.
+// ReadCheckpoint loads a checkpoint of a network written by
+// WriteCheckpoint: the network (built for maxBatch, with its layers'
+// state), its training info, and the state Config.Resume continues from.
 func ReadCheckpoint(path string, maxBatch int) (*nn.Network, *model.Info, *SavedState, error) {
 	f, err := model.ReadFile(path)
 	if err != nil {
@@ -85,50 +77,73 @@ func ReadCheckpoint(path string, maxBatch int) (*nn.Network, *model.Info, *Saved
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	bad := func(what string, err error) error { return fmt.Errorf("checkpoint %s: %s: %v", path, what, err) }
-	st := &SavedState{file: f, params: net.Params()}
-	if st.Next, err = strconv.Atoi(f.Metadata[ckptNext]); err != nil || st.Next < 0 {
-		return nil, nil, nil, bad("next epoch", err)
+	if err := RestoreNetwork(net, f); err != nil {
+		return nil, nil, nil, fmt.Errorf("checkpoint %s: %v", path, err)
 	}
-	if err := json.Unmarshal([]byte(f.Metadata[ckptResult]), &st.Result); err != nil {
-		return nil, nil, nil, bad("result", err)
-	}
-	for i, l := range net.Layers {
-		if d, ok := l.(*nn.DropoutLayer); ok {
-			state, err := hex.DecodeString(f.Metadata[ckptRNG+strconv.Itoa(i)])
-			if err == nil {
-				err = d.Source.UnmarshalBinary(state)
-			}
-			if err != nil {
-				return nil, nil, nil, bad("dropout generator of layer "+strconv.Itoa(i), err)
-			}
-		}
-	}
-	for _, p := range net.Params() {
-		if b := f.Tensor(ckptBest + p.Name); b != nil {
-			if len(b.Data) != p.Value.Len() {
-				return nil, nil, nil, bad("best "+p.Name, fmt.Errorf("%d values, want %d", len(b.Data), p.Value.Len()))
-			}
-			st.Best = append(st.Best, b.Data)
-		}
-	}
-	if st.Best != nil && len(st.Best) != len(net.Params()) {
-		return nil, nil, nil, bad("best weights", fmt.Errorf("%d tensors, want %d", len(st.Best), len(net.Params())))
+	st, err := ReadState(f, net.Params())
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("checkpoint %s: %v", path, err)
 	}
 	return net, info, st, nil
 }
 
-// SavedState is a Checkpoint read back, with the optimiser state that
-// Trainer.Restore puts back.
+// ReadState reads the loop's state from a checkpoint file f whose model's
+// parameters, rebuilt from f, are params: the records, the next epoch and
+// the best parameters so far; the optimiser's and the averaging's state
+// are put back when the run resumes.
+func ReadState(f *model.File, params []*nn.Param) (*SavedState, error) {
+	st := &SavedState{file: f, params: params}
+	var err error
+	if st.Next, err = strconv.Atoi(f.Metadata[ckptNext]); err != nil || st.Next < 0 {
+		return nil, fmt.Errorf("next epoch %q is not a number of epochs done", f.Metadata[ckptNext])
+	}
+	if err := json.Unmarshal([]byte(f.Metadata[ckptResult]), &st.Result); err != nil {
+		return nil, fmt.Errorf("result: %v", err)
+	}
+	for _, p := range params {
+		if b := f.Tensor(ckptBest + p.Name); b != nil {
+			if len(b.Data) != p.Value.Len() {
+				return nil, fmt.Errorf("best %s: %d values, want %d", p.Name, len(b.Data), p.Value.Len())
+			}
+			st.Best = append(st.Best, b.Data)
+		}
+	}
+	if st.Best != nil && len(st.Best) != len(params) {
+		return nil, fmt.Errorf("best weights: %d tensors, want %d", len(st.Best), len(params))
+	}
+	return st, nil
+}
+
+// SavedState is a Checkpoint read back, with the optimiser state that a
+// resumed run puts back.
 type SavedState struct {
 	Checkpoint
 	file   *model.File
-	params []*nn.Param // of the network ReadCheckpoint built
+	params []*nn.Param // of the model rebuilt from file
+}
+
+// restore makes ck the saved state for a run of cfg whose parameters are
+// params and optimiser opt, or says why the run cannot continue it.
+func (st *SavedState) restore(ck *Checkpoint, params []*nn.Param, opt *SGD, cfg Config) error {
+	if st.Next > cfg.Epochs {
+		return fmt.Errorf("train: resuming: the checkpoint has trained %d epochs, more than the run's %d", st.Next, cfg.Epochs)
+	}
+	if len(params) != len(st.params) {
+		return fmt.Errorf("train: resuming: the checkpoint holds %d parameters, the run trains %d", len(st.params), len(params))
+	}
+	ck.Next, ck.Result, ck.Best = st.Next, st.Result, st.Best
+	if err := st.restoreVelocity(params, opt); err != nil {
+		return err
+	}
+	if err := checkResumed(&ck.Result, cfg); err != nil {
+		return err
+	}
+	return st.restoreAverage(ck.average)
 }
 
 // restoreVelocity copies the saved momentum into opt.
-func (st *SavedState) restoreVelocity(net *nn.Network, opt *SGD) error {
-	for i, p := range net.Params() {
+func (st *SavedState) restoreVelocity(params []*nn.Param, opt *SGD) error {
+	for i, p := range params {
 		v := st.file.Tensor(ckptVelocity + p.Name)
 		switch {
 		case v == nil && i < len(opt.Velocity) && opt.Velocity[i] != nil && p.Grad != nil:
@@ -148,25 +163,33 @@ func (cfg *Config) candidate(rec Epoch) bool {
 	return rec.Averaged || cfg.SelectLast <= 0 || rec.Epoch >= cfg.Epochs-cfg.SelectLast
 }
 
+// candidateViews is the number of views a candidate is measured through.
+func (cfg *Config) candidateViews() int {
+	if augment.Plain(cfg.Views) {
+		return 0
+	}
+	return len(cfg.Views)
+}
+
 // checkResumed reports an error unless the records of a resumed run were
-// measured as cfg measures them, through views views when they are
+// measured as cfg measures them, through its views when they are
 // candidates, and its best so far is a candidate: a run resumed with
-// another --tta, --select-last or --epochs would otherwise choose among
-// records measured by different rules, and a finished run would keep a
-// choice the new flags do not make.
-func checkResumed(res *Result, cfg Config, views int) error {
+// other views, another SelectLast or other Epochs would otherwise choose
+// among records measured by different rules, and a finished run would
+// keep a choice the new settings do not make.
+func checkResumed(res *Result, cfg Config) error {
 	for _, rec := range res.Epochs {
 		want := 0
 		if cfg.candidate(rec) {
-			want = views
+			want = cfg.candidateViews()
 		}
 		if rec.Views != want {
-			return fmt.Errorf("train: resuming: the checkpoint measured %s %s, this run would measure it %s (keep --tta, --select-last and --epochs as they were)",
+			return fmt.Errorf("train: resuming: the checkpoint measured %s %s, this run would measure it %s (keep the views, the epochs selected among and the number of epochs as they were)",
 				rec.Name(), throughViews(rec.Views), throughViews(want))
 		}
 	}
 	if best, ok := res.Best(); ok && !cfg.candidate(best) {
-		return fmt.Errorf("train: resuming: the checkpoint's best so far, %s, is not one this run may select (keep --select-last and --epochs as they were)", best.Name())
+		return fmt.Errorf("train: resuming: the checkpoint's best so far, %s, is not one this run may select (keep the epochs selected among and the number of epochs as they were)", best.Name())
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/model"
 )
 
@@ -15,10 +16,10 @@ import (
 // the checkpoint, and compares with a run that was never interrupted:
 // momentum, dropout, augmentation and best-epoch weights included.
 func TestResumeGivesTheSameWeights(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(300, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
+	d := &data.Splits{Train: synthetic(300, 1), Validation: synthetic(60, 2), Test: synthetic(60, 3)}
 	spec := "conv:4x3x3 batchnorm maxpool:2 relu dropout:0.3 fc:16:relu softmax:2"
 	cfg := Config{Epochs: 4, Batch: 10, Eta: 0.05, Lambda: 0.1, Momentum: 0.9, Seed: 5, KeepBest: true,
-		Augment: data.Augment{MaxShift: 1}, Info: model.Info{Preset: "test"}}
+		Augment: augment.Config{MaxShift: 1}, Info: model.Info{Preset: "test"}}
 
 	whole := smallNet(t, spec, 10, 5)
 	want, err := Run(context.Background(), whole, d, cfg)
@@ -66,9 +67,9 @@ func TestResumeGivesTheSameWeights(t *testing.T) {
 // another selection window would choose among records measured by
 // different rules; Run refuses it and says which flags to keep.
 func TestResumeKeepsTheRules(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
+	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
 	spec := "conv:4x3x3 maxpool:2 relu fc:8:relu softmax:2"
-	views := []data.View{{}, {DX: 1}}
+	views := []augment.View{{}, {DX: 1}}
 	cfg := Config{Epochs: 4, Batch: 10, Eta: 0.05, Seed: 5, KeepBest: true, Views: views}
 	// Two runs stopped after 2 of 4 epochs, with the views and without.
 	checkpoints := map[bool]string{}
@@ -91,9 +92,9 @@ func TestResumeKeepsTheRules(t *testing.T) {
 	}{
 		{"same flags", true, func(*Config) {}, ""},
 		{"no views", true, func(c *Config) { c.Views = nil }, "epoch 1 through 2 views, this run would measure it on the images as they are"},
-		{"three views", true, func(c *Config) { c.Views = append(views, data.View{DY: 1}) }, "through 3 views"},
+		{"three views", true, func(c *Config) { c.Views = append(views, augment.View{DY: 1}) }, "through 3 views"},
 		{"views added", false, func(*Config) {}, "this run would measure it through 2 views"},
-		{"select last 1", true, func(c *Config) { c.SelectLast = 1 }, "keep --tta, --select-last"},
+		{"select last 1", true, func(c *Config) { c.SelectLast = 1 }, "keep the views, the epochs selected among"},
 		{"select last 2 without views", false, func(c *Config) { c.SelectLast, c.Views = 2, nil }, "best so far, epoch "},
 	} {
 		net, _, st, err := ReadCheckpoint(checkpoints[c.viewed], 10)

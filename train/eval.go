@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -13,7 +14,7 @@ import (
 // predicts the class of largest mean probability.
 type Evaluator struct {
 	net     *nn.Network
-	views   []data.View
+	views   []augment.View
 	x       []float32
 	img     []uint8
 	idx     []int
@@ -25,13 +26,13 @@ type Evaluator struct {
 // NewEvaluator returns an evaluator for net that shows it each image
 // through views; without views, or with the identity alone, it sees the
 // images as they are. It panics on an invalid view.
-func NewEvaluator(net *nn.Network, views ...data.View) *Evaluator {
+func NewEvaluator(net *nn.Network, views ...augment.View) *Evaluator {
 	for _, v := range views {
 		if err := v.Validate(); err != nil {
 			panic("train.NewEvaluator: " + err.Error())
 		}
 	}
-	if data.Plain(views) {
+	if augment.Plain(views) {
 		views = nil
 	}
 	b := net.MaxBatch
@@ -82,7 +83,7 @@ func (e *Evaluator) Predict(set *data.Set, f func(i, class int)) {
 // probability over the views of the images e.idx[:n].
 func (e *Evaluator) predictViews(set *data.Set, n int) {
 	k := e.net.Classes()
-	mean := data.MeanOverViews(e.mean, k, e.views, set, e.idx[:n], e.x, e.img, e.forward)
+	mean := augment.MeanOverViews(e.mean, k, e.views, set, e.idx[:n], e.x, e.img, e.forward)
 	for i := range n {
 		e.classes[i] = nn.Argmax(mean[i*k : (i+1)*k])
 	}

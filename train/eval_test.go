@@ -6,10 +6,11 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 )
 
 // viewed returns s with every image seen through v.
-func viewed(s *data.Set, v data.View) *data.Set {
+func viewed(s *data.Set, v augment.View) *data.Set {
 	out := s.Clone()
 	for i := range s.N {
 		v.Apply(out.Image(i), s.Image(i), s.Rows, s.Cols)
@@ -25,7 +26,7 @@ func TestEvaluatorViews(t *testing.T) {
 		}
 	}
 	set := synthetic(21, 5) // three batches, the last one short
-	views := []data.View{{}, {DX: 2}, {DY: -1, Degrees: 20}}
+	views := []augment.View{{}, {DX: 2}, {DY: -1, Degrees: 20}}
 	// By hand: the class of largest summed probability over the views,
 	// each view's set made in advance.
 	sums := make([]float64, set.N*2)
@@ -58,7 +59,7 @@ func TestEvaluatorViews(t *testing.T) {
 		t.Error("the views change no prediction: the test cannot tell them from none")
 	}
 	// The identity alone is no augmentation.
-	NewEvaluator(net, data.View{}).Predict(set, func(i, class int) {
+	NewEvaluator(net, augment.View{}).Predict(set, func(i, class int) {
 		if class != plain[i] {
 			t.Errorf("example %d: the identity view predicts %d, no view %d", i, class, plain[i])
 		}
@@ -68,7 +69,7 @@ func TestEvaluatorViews(t *testing.T) {
 func TestEvaluatorPanicsOnBadViewsOrImages(t *testing.T) {
 	net := smallNet(t, "fc:2 softmax:2", 4, 1)
 	for name, f := range map[string]func(){
-		"view":  func() { NewEvaluator(net, data.View{Zoom: 2}) },
+		"view":  func() { NewEvaluator(net, augment.View{Zoom: 2}) },
 		"image": func() { NewEvaluator(net).Accuracy(data.NewSet(1, 3, 3)) },
 	} {
 		func() {
@@ -86,8 +87,8 @@ func TestEvaluatorPanicsOnBadViewsOrImages(t *testing.T) {
 // the last, --select-last 1) are measured through the views, the epochs
 // before them as they are.
 func TestRunEvaluatesThroughViews(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(100, 2), Test: synthetic(100, 3)}
-	views := []data.View{{DX: 4}, {DX: 5}, {DY: 1, DX: 6}} // halves moved across the middle
+	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(100, 2), Test: synthetic(100, 3)}
+	views := []augment.View{{DX: 4}, {DX: 5}, {DY: 1, DX: 6}} // halves moved across the middle
 	cfg := Config{Epochs: 2, Batch: 10, Eta: 0.05, Seed: 4, SelectLast: 1, Views: views}
 	net := smallNet(t, "fc:10:relu softmax:2", 10, 1)
 	res, err := Run(context.Background(), net, d, cfg)

@@ -2,67 +2,45 @@ package train
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
-// Config holds the settings of a training run.
+// Config holds the settings of a training run: the loop's, which every
+// Objective shares, and the classification settings that Run and
+// NewClassification read (an objective of Fit's own ignores them).
 type Config struct {
 	Epochs int
-	// Batch is the mini-batch size; the network must be built with
-	// MaxBatch ≥ Batch.
+	// Batch is the mini-batch size (at most the objective's MaxBatch; for
+	// classification the network's MaxBatch).
 	Batch       int
 	Eta, Lambda float64
 	Momentum    float64
 	Nesterov    bool
-	// LabelSmoothing ε trains on the cross-entropy against the targets
-	// (1-ε)·onehot(label) + ε/K instead of the label's log-likelihood
-	// (0: network3's cost). See nn.Network.LabelSmoothing.
-	LabelSmoothing float64
-	// Teacher, when TeacherWeight > 0, holds a probability distribution
-	// over the K classes for each training example ([N][K], e.g. the mean
-	// probabilities of trained networks: distillation). A step trains on
-	// the cross-entropy against (1-TeacherWeight)·(the label's target, as
-	// above) + TeacherWeight·Teacher[example], whatever distortion the
-	// example gets.
-	Teacher       []float32
-	TeacherWeight float64
 	// Schedule scales Eta per epoch (constant when nil).
 	Schedule Schedule
-	// Seed fixes the order of the examples in every epoch.
+	// Seed fixes the order of the examples in every epoch and the
+	// objective's own randomness (distortions).
 	Seed uint64
-	// Augment distorts every training image afresh each time it is used
-	// (random shifts, rotations, elastic distortions), drawn from the seed.
-	Augment data.Augment
 	// Patience stops training after this many epochs without a strictly
-	// better validation accuracy (0: never stop early).
+	// better validation score (0: never stop early).
 	Patience int
-	// KeepBest leaves the network with the weights of the epoch of best
-	// validation accuracy (the one whose test accuracy Run reports).
+	// KeepBest leaves the parameters of the epoch of best validation
+	// score (the one whose test score Fit reports).
 	KeepBest bool
 	// SelectLast, when positive, makes only the last SelectLast epochs
 	// and the averaged weights candidates for the best epoch (KeepBest and
-	// Result's test accuracy); 0 makes every epoch one, as network3. Late
-	// in an annealed run the epochs differ on validation by noise, and the
+	// Result's test score); 0 makes every epoch one, as network3. Late in
+	// an annealed run the epochs differ on validation by noise, and the
 	// maximum over all of them is often an early epoch that was lucky on
-	// validation (a `best` run's epoch 41: 99.72% validation, 99.56% test,
-	// against 99.68% on average for its last ten epochs). It cannot be
-	// combined with Patience, which stops at a time no window can know.
+	// validation. It cannot be combined with Patience, which stops at a
+	// time no window can know.
 	SelectLast int
-	// Views, when set, is test-time augmentation: the evaluation of every
-	// candidate for the best epoch (all epochs, or the SelectLast window
-	// and the averaged weights) shows the network each validation and test
-	// image through these views and takes the class of largest mean
-	// probability (see Evaluator); the other epochs, which cannot be
-	// selected, are measured on the images as they are, at a fraction of
-	// the cost (Epoch.Views tells which). It changes what is measured and
-	// so which epoch is selected, not the training.
-	Views []data.View
 	// Average, when positive, also evaluates the mean of the weights at
 	// the ends of the last Average epochs (stochastic weight averaging; see
 	// average.go) as one more candidate after the last epoch.
@@ -78,6 +56,33 @@ type Config struct {
 	OnBatch func(BatchInfo)
 	// OnEpoch, when set, is called after every epoch's evaluation.
 	OnEpoch func(Epoch)
+
+	// Classification settings (NewClassification).
+
+	// LabelSmoothing ε trains on the cross-entropy against the targets
+	// (1-ε)·onehot(label) + ε/K instead of the label's log-likelihood
+	// (0: network3's cost).
+	LabelSmoothing float64
+	// Teacher, when TeacherWeight > 0, holds a probability distribution
+	// over the K classes for each training example ([N][K], e.g. the mean
+	// probabilities of trained networks: distillation). A step trains on
+	// the cross-entropy against (1-TeacherWeight)·(the label's target, as
+	// above) + TeacherWeight·Teacher[example], whatever distortion the
+	// example gets.
+	Teacher       []float32
+	TeacherWeight float64
+	// Augment distorts every training image afresh each time it is used
+	// (random shifts, rotations, elastic distortions), drawn from the seed.
+	Augment augment.Config
+	// Views, when set, is test-time augmentation: the evaluation of every
+	// candidate for the best epoch (all epochs, or the SelectLast window
+	// and the averaged weights) shows the network each validation and test
+	// image through these views and takes the class of largest mean
+	// probability (see Evaluator); the other epochs, which cannot be
+	// selected, are measured on the images as they are, at a fraction of
+	// the cost (Epoch.Views tells which). It changes what is measured and
+	// so which epoch is selected, not the training.
+	Views []augment.View
 }
 
 // BatchInfo describes one finished mini-batch, for progress reports.
@@ -86,7 +91,8 @@ type BatchInfo struct {
 	Cost                  float64
 }
 
-// Epoch is one epoch's record, as written to a metrics file.
+// Epoch is one epoch's record, as written to a metrics file. Validation
+// and Test are the objective's scores (accuracies, for classification).
 type Epoch struct {
 	Epoch      int     `json:"epoch"`
 	Validation float64 `json:"validation_accuracy"`
@@ -121,8 +127,8 @@ func (e Epoch) Name() string {
 	return fmt.Sprintf("the mean of epochs %d-%d", e.Epoch-e.AveragedEpochs+1, e.Epoch)
 }
 
-// Result is a finished run: every epoch, and the test accuracy at the epoch
-// of best validation accuracy (ties go to the later epoch), as network3
+// Result is a finished run: every epoch, and the test score at the epoch
+// of best validation score (ties go to the later epoch), as network3
 // reports it.
 type Result struct {
 	Epochs         []Epoch
@@ -141,63 +147,50 @@ func (r *Result) Best() (e Epoch, ok bool) {
 	return Epoch{}, false
 }
 
-// ErrDiverged is returned (wrapped) when the training cost stops being a
-// finite number.
-var ErrDiverged = errors.New("training diverged")
-
-// Run trains net on d.Train with SGD, evaluating on d.Validation and d.Test
-// after each epoch. It stops early when ctx is cancelled (returning what it
-// has and ctx's error), when the cost becomes NaN or infinite (ErrDiverged)
-// or when validation accuracy has not improved for cfg.Patience epochs.
-// With cfg.KeepBest, net ends with the weights of the best epoch (or the
-// averaged weights, when they are the best); else with cfg.Average with the
-// averaged weights, else with the last epoch's.
-func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Result, error) {
-	t, err := NewTrainer(net, d.Train, cfg)
+// Run trains net, which ends in a classifier, on d.Train with SGD,
+// evaluating its accuracy on d.Validation and d.Test after each epoch: Fit
+// with the objective NewClassification makes of net, d and cfg.
+func Run(ctx context.Context, net *nn.Network, d *data.Splits, cfg Config) (*Result, error) {
+	obj, err := NewClassification(net, d, cfg)
 	if err != nil {
 		return nil, err
 	}
-	ck := &Checkpoint{Result: Result{BestEpoch: -1}}
+	return Fit(ctx, obj, cfg)
+}
+
+// Fit trains obj with SGD, scoring it after each epoch. It stops early
+// when ctx is cancelled (returning what it has and ctx's error), when the
+// cost becomes NaN or infinite (a *DivergedError) or when the validation
+// score has not improved for cfg.Patience epochs. With cfg.KeepBest, the
+// parameters end as those of the best epoch (or the averaged ones, when
+// they are the best); else with cfg.Average as the averaged ones, else as
+// the last epoch's.
+func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
+	t, err := NewTrainer(obj, cfg)
+	if err != nil {
+		return nil, err
+	}
+	params := obj.Params()
+	ck := &Checkpoint{Result: Result{BestEpoch: -1}, average: newAverager(params, cfg)}
 	if cfg.Resume != nil {
-		ck.Next, ck.Result, ck.Best = cfg.Resume.Next, cfg.Resume.Result, cfg.Resume.Best
-		if err := cfg.Resume.restoreVelocity(net, t.opt); err != nil {
+		if err := cfg.Resume.restore(ck, params, t.opt, cfg); err != nil {
 			return nil, err
 		}
 	}
 	res := &ck.Result
-	plain, viewed, nviews := NewEvaluator(net), (*Evaluator)(nil), 0
-	if !data.Plain(cfg.Views) {
-		viewed, nviews = NewEvaluator(net, cfg.Views...), len(cfg.Views)
-	}
-	if cfg.Resume != nil {
-		if err := checkResumed(res, cfg, nviews); err != nil {
-			return nil, err
-		}
-	}
-	params := net.Params()
-	avg := newAverager(params, cfg)
-	if cfg.Resume != nil {
-		if err := cfg.Resume.restoreAverage(avg); err != nil {
-			return nil, err
-		}
-	}
-	ck.average = avg
-	// record evaluates rec's weights, times it from start, makes it the
+	// record scores rec's parameters, times it from start, makes it the
 	// best if it is, and saves and reports the run's state.
 	record := func(rec Epoch, start time.Time) error {
 		candidate := cfg.candidate(rec)
-		ev := plain
-		if candidate && viewed != nil {
-			ev, rec.Views = viewed, nviews
-		}
-		rec.Validation, rec.Test = ev.Accuracy(d.Validation), ev.Accuracy(d.Test)
+		score := obj.Measure(candidate)
+		rec.Validation, rec.Test, rec.Views = score.Validation, score.Test, score.Views
 		rec.Seconds = time.Since(start).Seconds()
 		res.Epochs = append(res.Epochs, rec)
 		if candidate {
 			ck.consider(rec, params, cfg.KeepBest)
 		}
 		if cfg.Checkpoint != "" {
-			if err := WriteCheckpoint(cfg.Checkpoint, net, t.opt, ck, cfg.Info); err != nil {
+			if err := WriteCheckpoint(cfg.Checkpoint, obj, t.opt, ck, cfg.Info); err != nil {
 				return fmt.Errorf("checkpoint: %w", err)
 			}
 		}
@@ -206,6 +199,7 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 		}
 		return nil
 	}
+	avg := ck.average
 	for e := ck.Next; e < cfg.Epochs; e++ {
 		if last := lastImprovement(res.Epochs); cfg.Patience > 0 && last >= 0 && e-1-last >= cfg.Patience {
 			break
@@ -224,7 +218,7 @@ func Run(ctx context.Context, net *nn.Network, d *data.MNIST, cfg Config) (*Resu
 	if avg.pending(res) {
 		start := time.Now()
 		avg.swapIn(params)
-		t.recalibrate()
+		obj.Recalibrate()
 		if err := record(Epoch{Epoch: ck.Next, Averaged: true, AveragedEpochs: avg.count}, start); err != nil {
 			return res, err
 		}

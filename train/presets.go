@@ -2,7 +2,7 @@ package train
 
 import (
 	"fmt"
-	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"sort"
 	"strings"
 )
@@ -33,7 +33,7 @@ type Preset struct {
 	// Schedule is the learning-rate schedule (train.ParseSchedule).
 	Schedule string
 	// Augment distorts the training images afresh each epoch.
-	Augment data.Augment
+	Augment augment.Config
 	// Average is Config.Average: the last epochs whose weights are
 	// averaged (0: none).
 	Average int
@@ -41,7 +41,7 @@ type Preset struct {
 	// last SelectLast epochs and the averaged weights (0: among all).
 	SelectLast int
 	// TTA is Config.Views, the test-time augmentation of the candidates'
-	// evaluations, as data.ParseViews reads it ("" or "none": the images
+	// evaluations, as augment.ParseViews reads it ("" or "none": the images
 	// as they are).
 	TTA string
 	// About is a one-line description.
@@ -78,7 +78,7 @@ var Presets = []Preset{
 		About: "two layers of 1000 ReLU units with dropout 0.5, on expanded data"},
 	{Name: "best", Spec: "conv:32x3x3 batchnorm relu conv:32x3x3 batchnorm relu maxpool:2 conv:64x3x3 batchnorm relu conv:64x3x3 batchnorm relu maxpool:2 dropout:0.4 fc:256 batchnorm relu dropout:0.4 softmax:10",
 		Epochs: 60, Batch: 64, Eta: 0.05, Lambda: 0.4, Init: "he", Momentum: 0.9, Nesterov: true, Schedule: "cosine",
-		Augment: data.Augment{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1}, Average: 10, SelectLast: 10,
+		Augment: augment.Config{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1}, Average: 10, SelectLast: 10,
 		About:  "beyond the book: four 3×3 conv layers with batch normalisation, dropout, random shifts, rotations and zooms, Nesterov momentum, cosine schedule, the mean of the last 10 epochs' weights",
 		Expect: "seed 1: 99.68% test for the mean of the last 10 epochs' weights, which validation selects (99.69%); 67 minutes on one core beside another training"},
 }

@@ -46,7 +46,7 @@ func smallNet(t testing.TB, spec string, batch int, seed uint64) *nn.Network {
 }
 
 func TestTrainingLearnsAndIsDeterministic(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(400, 1), Validation: synthetic(100, 2), Test: synthetic(100, 3)}
+	d := &data.Splits{Train: synthetic(400, 1), Validation: synthetic(100, 2), Test: synthetic(100, 3)}
 	cfg := Config{Epochs: 3, Batch: 10, Eta: 0.1, Lambda: 0.1, Seed: 4}
 	run := func() (*Result, *nn.Network) {
 		net := smallNet(t, "conv:4x3x3 maxpool:2 relu dropout:0.2 fc:16:relu softmax:2", 20, 4)
@@ -75,7 +75,7 @@ func TestTrainingLearnsAndIsDeterministic(t *testing.T) {
 }
 
 func TestBestEpochTiesGoToTheLater(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(50, 2), Test: synthetic(50, 3)}
+	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(50, 2), Test: synthetic(50, 3)}
 	net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
 	res, err := Run(context.Background(), net, d, Config{Epochs: 4, Batch: 10, Eta: 0.05, Seed: 1})
 	if err != nil {
@@ -92,12 +92,18 @@ func TestBestEpochTiesGoToTheLater(t *testing.T) {
 	}
 }
 
-func TestDivergenceStopsWithAdvice(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(200, 1), Validation: synthetic(50, 2), Test: synthetic(50, 3)}
+// TestDivergenceStops: a cost that is no longer finite stops the run with
+// a *DivergedError that says where, at what rate.
+func TestDivergenceStops(t *testing.T) {
+	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(50, 2), Test: synthetic(50, 3)}
 	net := smallNet(t, "fc:30:relu fc:30:relu softmax:2", 10, 1)
 	_, err := Run(context.Background(), net, d, Config{Epochs: 3, Batch: 10, Eta: 1e6, Seed: 1})
-	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "--eta") {
-		t.Fatalf("error %v, want ErrDiverged suggesting a smaller --eta", err)
+	var de *DivergedError
+	if !errors.Is(err, ErrDiverged) || !errors.As(err, &de) || de.Eta != 1e6 || de.Epoch != 0 || !math.IsNaN(de.Cost) && !math.IsInf(de.Cost, 0) {
+		t.Fatalf("error %#v, want a *DivergedError in epoch 0 at η 1e6", err)
+	}
+	if strings.Contains(err.Error(), "--") {
+		t.Errorf("the library names a flag: %v", err)
 	}
 }
 
@@ -187,7 +193,7 @@ func TestSameWeightsOnOneOrTwoCores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr, err := NewTrainer(net, set, Config{Epochs: 1, Batch: 32, Eta: 0.05, Momentum: 0.5, Seed: 3})
+		tr, err := newClassifierTrainer(net, set, Config{Epochs: 1, Batch: 32, Eta: 0.05, Momentum: 0.5, Seed: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,7 +217,7 @@ func TestSameWeightsOnOneOrTwoCores(t *testing.T) {
 // prediction, validation accuracy never improves after the first epoch, and
 // Patience 2 ends the run after epoch 3.
 func TestEarlyStopping(t *testing.T) {
-	d := &data.MNIST{Train: synthetic(100, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
+	d := &data.Splits{Train: synthetic(100, 1), Validation: synthetic(40, 2), Test: synthetic(40, 3)}
 	net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
 	res, err := Run(context.Background(), net, d, Config{Epochs: 20, Batch: 10, Eta: 1e-12, Seed: 1, Patience: 2})
 	if err != nil {

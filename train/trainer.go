@@ -2,86 +2,72 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 
-	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
-// Trainer runs the epochs of one training run; it owns every buffer a step
-// needs, so a step does not allocate.
+// Trainer runs the epochs of one training run of an Objective with SGD; it
+// owns every buffer a step needs, so a step does not allocate.
 type Trainer struct {
-	net    *nn.Network
-	set    *data.Set
-	cfg    Config
-	opt    *SGD
-	order  []int
-	x      []float32
-	labels []int
-	// targets [Batch][K] are a step's target distributions when training
-	// towards a teacher (Config.TeacherWeight > 0).
-	targets []float32
-	aug     *data.Augmenter // nil without augmentation
-	augRNG  *rand.Rand
-	augSrc  *rand.PCG
-	// update applies the optimiser to one layer's parameters with the
-	// step's rate, stepEta, inside Backward (nn.Network.BackwardUpdate).
+	obj   Objective
+	cfg   Config
+	opt   *SGD
+	order []int
+	// update applies the optimiser to one group of parameters with the
+	// step's rate, stepEta, inside the objective's backward pass.
 	update  func([]*nn.Param)
 	stepEta float64
 }
 
-// NewTrainer prepares training net on set and sets the network's label
-// smoothing to cfg's. The error says what does not fit.
-func NewTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
-	if cfg.Batch < 1 || cfg.Batch > net.MaxBatch {
-		return nil, fmt.Errorf("train: mini-batch %d outside 1..%d (the network's MaxBatch)", cfg.Batch, net.MaxBatch)
-	}
-	if set.N < cfg.Batch {
-		return nil, fmt.Errorf("train: %d training examples, fewer than one mini-batch of %d", set.N, cfg.Batch)
-	}
-	if set.Rows*set.Cols != net.In.Size() {
-		return nil, fmt.Errorf("train: examples of %d×%d pixels, network input %s", set.Rows, set.Cols, net.In)
-	}
-	if err := cfg.Augment.Validate(); err != nil {
+// NewTrainer prepares training obj with the loop settings of cfg (Epochs,
+// Batch, Eta, Lambda, Momentum, Nesterov, Schedule, Seed, SelectLast,
+// Patience). The error says what does not fit.
+func NewTrainer(obj Objective, cfg Config) (*Trainer, error) {
+	if err := cfg.checkLoop(obj); err != nil {
 		return nil, err
 	}
-	if !(cfg.Eta > 0) || cfg.Lambda < 0 || math.IsInf(cfg.Eta, 0) {
-		return nil, fmt.Errorf("train: learning rate %v must be positive and λ %v not negative", cfg.Eta, cfg.Lambda)
-	}
-	if !(cfg.LabelSmoothing >= 0 && cfg.LabelSmoothing < 1) {
-		return nil, fmt.Errorf("train: label smoothing %v outside [0, 1)", cfg.LabelSmoothing)
-	}
-	if cfg.SelectLast < 0 || cfg.SelectLast > cfg.Epochs || (cfg.SelectLast > 0 && cfg.Patience > 0) {
-		return nil, fmt.Errorf("train: selecting among the last %d epochs: want 0..%d epochs and no early stopping (patience %d)", cfg.SelectLast, cfg.Epochs, cfg.Patience)
-	}
-	net.LabelSmoothing = cfg.LabelSmoothing
-	if err := checkTeacher(cfg, set.N, net.Classes()); err != nil {
-		return nil, err
-	}
-	batches := set.N / cfg.Batch
-	t := &Trainer{net: net, set: set, cfg: cfg,
-		opt:    NewSGD(net.Params(), cfg.Eta, cfg.Lambda, batches, cfg.Momentum, cfg.Nesterov),
-		order:  make([]int, set.N),
-		x:      make([]float32, cfg.Batch*net.In.Size()),
-		labels: make([]int, cfg.Batch),
-	}
-	if cfg.TeacherWeight > 0 {
-		t.targets = make([]float32, cfg.Batch*net.Classes())
+	batches := obj.Examples() / cfg.Batch
+	t := &Trainer{obj: obj, cfg: cfg,
+		opt:   NewSGD(obj.Params(), cfg.Eta, cfg.Lambda, batches, cfg.Momentum, cfg.Nesterov),
+		order: make([]int, obj.Examples()),
 	}
 	t.update = func(ps []*nn.Param) { t.opt.Step(ps, t.stepEta) }
-	if cfg.Augment.Enabled() {
-		t.aug = data.NewAugmenter(cfg.Augment, set.Rows, set.Cols)
-		t.augSrc = rand.NewPCG(0, 0)
-		t.augRNG = rand.New(t.augSrc)
-	}
 	return t, nil
+}
+
+// checkLoop reports settings of the loop that cannot be meant.
+func (cfg *Config) checkLoop(obj Objective) error {
+	switch {
+	case cfg.Epochs < 0:
+		return fmt.Errorf("train: %d epochs", cfg.Epochs)
+	case cfg.Batch < 1 || cfg.Batch > obj.MaxBatch():
+		return fmt.Errorf("train: mini-batch %d outside 1..%d", cfg.Batch, obj.MaxBatch())
+	case obj.Examples() < cfg.Batch:
+		return fmt.Errorf("train: %d training examples, fewer than one mini-batch of %d", obj.Examples(), cfg.Batch)
+	case !(cfg.Eta > 0) || math.IsInf(cfg.Eta, 0):
+		return fmt.Errorf("train: learning rate η %v must be positive and finite", cfg.Eta)
+	case !(cfg.Lambda >= 0) || math.IsInf(cfg.Lambda, 0):
+		return fmt.Errorf("train: L2 regularisation λ %v must be finite and not negative", cfg.Lambda)
+	case !(cfg.Momentum >= 0 && cfg.Momentum < 1):
+		return fmt.Errorf("train: momentum %v outside [0, 1)", cfg.Momentum)
+	case cfg.Patience < 0:
+		return fmt.Errorf("train: patience %d is negative", cfg.Patience)
+	case cfg.Average < 0:
+		return fmt.Errorf("train: averaging %d epochs", cfg.Average)
+	case cfg.SelectLast < 0 || cfg.SelectLast > cfg.Epochs || (cfg.SelectLast > 0 && cfg.Patience > 0):
+		return fmt.Errorf("train: selecting among the last %d epochs: want 0..%d epochs and no early stopping (patience %d)", cfg.SelectLast, cfg.Epochs, cfg.Patience)
+	}
+	return nil
 }
 
 // Optimizer returns the trainer's SGD, whose state a checkpoint saves.
 func (t *Trainer) Optimizer() *SGD { return t.opt }
 
+// eta returns the learning rate of epoch: Eta scaled by the schedule.
 func (t *Trainer) eta(epoch int) float64 {
 	if t.cfg.Schedule == nil {
 		return t.cfg.Eta
@@ -91,12 +77,11 @@ func (t *Trainer) eta(epoch int) float64 {
 
 // Epoch trains one epoch: the examples in an order drawn from (Seed, epoch),
 // in mini-batches (a last partial batch is dropped, as network3). It returns
-// the mean training cost of the epoch.
+// the mean training cost of the epoch. A cost that is NaN or infinite stops
+// it with a *DivergedError.
 func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	rng := rand.New(rand.NewPCG(t.cfg.Seed, uint64(epoch)+1<<32))
-	if t.aug != nil { // distortions drawn from (seed, epoch) too: an epoch can be re-run
-		t.augSrc.Seed(t.cfg.Seed, uint64(epoch)+2<<32)
-	}
+	t.obj.StartEpoch(epoch)
 	for i := range t.order {
 		t.order[i] = i
 	}
@@ -111,8 +96,7 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 		}
 		cost := t.Step(t.order[k*b:(k+1)*b], eta)
 		if math.IsNaN(cost) || math.IsInf(cost, 0) {
-			return cost, fmt.Errorf("%w: the cost became %v in epoch %d, mini-batch %d; try a smaller learning rate (--eta, now %g)",
-				ErrDiverged, cost, epoch, k, eta)
+			return cost, &DivergedError{Epoch: epoch, Batch: k, Eta: eta, Cost: cost}
 		}
 		total += cost
 		if t.cfg.OnBatch != nil {
@@ -125,63 +109,57 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 // Step trains on the examples idx (one mini-batch) with learning rate eta
 // and returns the mini-batch's cost (without the L2 term).
 func (t *Trainer) Step(idx []int, eta float64) float64 {
-	n := len(idx)
-	if t.aug != nil {
-		t.aug.Batch(t.x, t.set, idx, t.augRNG)
-	} else {
-		t.set.Batch(t.x, idx)
-	}
-	for i, j := range idx {
-		t.labels[i] = int(t.set.Labels[j])
-	}
-	t.net.Forward(t.x, n, true)
 	t.stepEta = eta
-	if t.targets == nil {
-		return t.net.BackwardUpdate(t.labels[:n], t.update)
-	}
-	t.mixTargets(idx)
-	return t.net.BackwardUpdateSoft(t.targets[:n*t.net.Classes()], t.update)
+	return t.obj.Step(idx, t.update)
 }
 
-// mixTargets writes the targets of the examples idx: (1-α)·((1-ε)·onehot +
-// ε/K) + α·Teacher[example], for label smoothing ε and teacher weight α.
-func (t *Trainer) mixTargets(idx []int) {
-	k := t.net.Classes()
-	a, eps := float32(t.cfg.TeacherWeight), float32(t.cfg.LabelSmoothing)
-	for i, j := range idx {
-		row, soft := t.targets[i*k:(i+1)*k], t.cfg.Teacher[j*k:(j+1)*k]
-		for c := range row {
-			row[c] = (1-a)*eps/float32(k) + a*soft[c]
-		}
-		row[t.labels[i]] += (1 - a) * (1 - eps)
-	}
+// ErrDiverged matches (errors.Is) every *DivergedError.
+var ErrDiverged = errors.New("training diverged")
+
+// DivergedError reports a training cost that stopped being a finite
+// number: too large a learning rate, most often.
+type DivergedError struct {
+	// Epoch and Batch (from 0) are where it happened, Eta the learning
+	// rate of that epoch and Cost the mini-batch's cost.
+	Epoch, Batch int
+	Eta, Cost    float64
 }
 
-// checkTeacher checks Config.Teacher and TeacherWeight for n examples of k
-// classes: a weight in [0, 1], and with a positive weight, n rows of k
-// values that are probabilities summing to 1.
-func checkTeacher(cfg Config, n, k int) error {
-	a := cfg.TeacherWeight
-	if !(a >= 0 && a <= 1) {
-		return fmt.Errorf("train: teacher weight %v outside [0, 1]", a)
-	}
-	if a == 0 {
-		return nil
-	}
-	if len(cfg.Teacher) != n*k {
-		return fmt.Errorf("train: the teacher holds %d values, want %d (%d examples × %d classes)", len(cfg.Teacher), n*k, n, k)
-	}
-	for i := range n {
-		var sum float64
-		for c, v := range cfg.Teacher[i*k : (i+1)*k] {
-			if !(v >= 0 && v <= 1) {
-				return fmt.Errorf("train: the teacher's probability of class %d for example %d is %v", c, i, v)
-			}
-			sum += float64(v)
-		}
-		if math.Abs(sum-1) > 1e-3 {
-			return fmt.Errorf("train: the teacher's probabilities for example %d sum to %v, not 1", i, sum)
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("training diverged: the cost became %v in epoch %d, mini-batch %d, at learning rate η %g",
+		e.Cost, e.Epoch+1, e.Batch, e.Eta)
+}
+
+// Is reports whether target is ErrDiverged.
+func (e *DivergedError) Is(target error) bool { return target == ErrDiverged }
+
+// MemoryNeeded returns the bytes a run of cfg takes for a network planned as
+// plans and built for maxBatch examples, before anything is allocated: the
+// network's own (nn.MemoryOf), the copies of its parameters the run keeps
+// (momentum, the averaged weights, the best epoch's weights), and the
+// mini-batch's and the evaluation's inputs.
+func MemoryNeeded(plans []nn.LayerPlan, maxBatch int, cfg Config) int64 {
+	total := nn.MemoryOf(plans, maxBatch).Total()
+	var params int64
+	for _, l := range plans {
+		for _, p := range l.Params {
+			params = min(params+p.Len(), 1<<60)
 		}
 	}
-	return nil
+	copies := int64(0)
+	if cfg.Momentum != 0 {
+		copies++
+	}
+	if cfg.Average > 0 {
+		copies++
+	}
+	if cfg.KeepBest {
+		copies++
+	}
+	total = min(total+4*copies*params, 1<<62)
+	if len(plans) > 0 {
+		in := int64(plans[0].In.Size())
+		total = min(total+4*in*int64(max(cfg.Batch, 0)+max(maxBatch, 0)), 1<<62)
+	}
+	return total
 }

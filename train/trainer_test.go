@@ -1,13 +1,26 @@
 package train
 
 import (
+	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/nn"
 )
+
+// newClassifierTrainer is the Trainer of the classification objective of
+// net on the training set set.
+func newClassifierTrainer(net *nn.Network, set *data.Set, cfg Config) (*Trainer, error) {
+	obj, err := NewClassification(net, &data.Splits{Train: set}, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return NewTrainer(obj, cfg)
+}
 
 func TestStepDoesNotAllocate(t *testing.T) {
 	set := synthetic(100, 1)
@@ -18,7 +31,7 @@ func TestStepDoesNotAllocate(t *testing.T) {
 	for _, alpha := range []float64{0, 0.5} {
 		net := smallNet(t, "conv:4x3x3 maxpool:2 relu dropout:0.3 fc:16:relu softmax:2", 10, 1)
 		cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, Momentum: 0.9, LabelSmoothing: 0.1, Teacher: teacher, TeacherWeight: alpha}
-		tr, err := NewTrainer(net, set, cfg)
+		tr, err := newClassifierTrainer(net, set, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,13 +51,14 @@ func TestNewTrainerChecks(t *testing.T) {
 	}{
 		{Config{Batch: 20, Eta: 0.1}, "MaxBatch"},
 		{Config{Batch: 10, Eta: 0}, "learning rate"},
-		{Config{Batch: 10, Eta: 0.1, Lambda: -1}, "learning rate"},
+		{Config{Batch: 10, Eta: 0.1, Lambda: -1}, "λ -1"},
+		{Config{Batch: 10, Eta: 0.1, Momentum: 1}, "momentum"},
 		{Config{Batch: 10, Eta: 0.1, LabelSmoothing: 1}, "label smoothing"},
 		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 1.5}, "teacher weight"},
 		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 0.5, Teacher: make([]float32, 10)}, "want 200"},
 		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 0.5, Teacher: make([]float32, 200)}, "sum to 0"},
 	} {
-		if _, err := NewTrainer(net, set, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := newClassifierTrainer(net, set, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want %q", c.cfg, err, c.want)
 		}
 	}
@@ -93,7 +107,7 @@ func TestStepCostTargets(t *testing.T) {
 			}
 		}
 		cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, LabelSmoothing: c.eps, Teacher: teacher, TeacherWeight: c.alpha}
-		tr, err := NewTrainer(randomNet(t), set, cfg)
+		tr, err := newClassifierTrainer(randomNet(t), set, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +125,7 @@ func TestUpdateInsideBackward(t *testing.T) {
 	const spec = "conv:4x3x3 batchnorm relu maxpool:2 dropout:0.3 fc:16:relu softmax:2"
 	cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, Lambda: 0.5, Momentum: 0.9, Nesterov: true}
 	a, b := smallNet(t, spec, 10, 3), smallNet(t, spec, 10, 3)
-	tr, err := NewTrainer(a, set, cfg)
+	tr, err := newClassifierTrainer(a, set, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +141,7 @@ func TestUpdateInsideBackward(t *testing.T) {
 		tr.Step(idx, 0.1)
 		set.Batch(x, idx)
 		b.Forward(x, 10, true)
-		b.Backward(labels)
+		b.BackwardLabels(labels, 0, nil)
 		opt.Step(b.Params(), 0.1)
 	}
 	pa, pb := a.Params(), b.Params()
@@ -136,6 +150,46 @@ func TestUpdateInsideBackward(t *testing.T) {
 			if math.Float32bits(v) != math.Float32bits(pb[i].Value.Data[j]) {
 				t.Fatalf("%s[%d]: %v, want %v", pa[i].Name, j, v, pb[i].Value.Data[j])
 			}
+		}
+	}
+}
+
+// TestLabelsCheckedAgainstTheNetwork: a label outside the network's
+// classes, in any of the three sets, is found before training starts and
+// reported with its file and index.
+func TestLabelsCheckedAgainstTheNetwork(t *testing.T) {
+	for _, which := range []string{"train", "validation", "test"} {
+		d := &data.Splits{Train: synthetic(100, 1), Validation: synthetic(300, 2).Slice(100, 300), Test: synthetic(40, 3)}
+		d.Validation.Source = "val-labels.idx"
+		bad := map[string]*data.Set{"train": d.Train, "validation": d.Validation, "test": d.Test}[which]
+		bad.Labels[7] = 2
+		_, err := Run(context.Background(), smallNet(t, "fc:8 softmax:2", 10, 1), d, Config{Epochs: 1, Batch: 10, Eta: 0.1})
+		var le *data.LabelError
+		if !errors.As(err, &le) || le.Label != 2 || le.Classes != 2 || le.Index != 7+bad.First {
+			t.Errorf("%s: error %v, want a *data.LabelError for label 2 at %d", which, err, 7+bad.First)
+		}
+		if which == "validation" && !strings.Contains(err.Error(), "val-labels.idx: example 107 has label 2") {
+			t.Errorf("error %q does not name the file and the index", err)
+		}
+	}
+}
+
+// TestMemoryNeeded counts the network, one copy of the parameters for each
+// of momentum, averaging and the best epoch, and the inputs.
+func TestMemoryNeeded(t *testing.T) {
+	spec, _ := nn.ParseSpec("fc:10 softmax:2")
+	plans, _ := nn.Plan(spec, nn.Shape{C: 1, H: 8, W: 8})
+	const params = 64*10 + 10 + 10*2 + 2
+	net := nn.MemoryOf(plans, 100).Total()
+	for _, c := range []struct {
+		cfg    Config
+		copies int64
+	}{
+		{Config{Batch: 10}, 0},
+		{Config{Batch: 10, Momentum: 0.9, Average: 3, KeepBest: true}, 3},
+	} {
+		if got, want := MemoryNeeded(plans, 100, c.cfg), net+4*c.copies*params+4*64*110; got != want {
+			t.Errorf("%+v: %d bytes, want %d", c.cfg, got, want)
 		}
 	}
 }

@@ -52,8 +52,7 @@ func ExampleFeatureMaps() {
 	// 2 relu 4×12×12
 	// 3 fc:10 10
 	// 4 relu 10
-	// 5 fc:10 10
-	// 6 softmax:10 10
+	// 5 softmax:10 10
 	// true
 }
 

@@ -96,7 +96,7 @@ func FeatureMaps(net *nn.Network, x []float32) (*image.RGBA, error) {
 	in.Flat = false
 	panels := []panel{newPanel("input "+in.String(), x, in)}
 	for _, a := range acts {
-		if a.Shape.Flat || a.Spec.Kind == nn.Dropout {
+		if k, _ := nn.LookupKind(a.Spec.Kind()); a.Shape.Flat || a.Shape.T > 0 || k.TrainOnly {
 			continue
 		}
 		panels = append(panels, newPanel(fmt.Sprintf("%d %s  %s", a.Layer+1, a.Spec, a.Shape), a.Data, a.Shape))

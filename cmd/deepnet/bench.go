@@ -40,7 +40,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	t, err := train.NewTrainer(net, d.Train, cfg)
+	obj, err := train.NewClassification(net, d, cfg)
+	if err != nil {
+		return err
+	}
+	t, err := train.NewTrainer(obj, cfg)
 	if err != nil {
 		return err
 	}
@@ -48,7 +52,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	flops := TrainFLOPs(netCfg.Spec, netCfg.In)
+	plans, err := nn.Plan(netCfg.Spec, netCfg.In)
+	if err != nil {
+		return err
+	}
+	flops := nn.TrainFLOPs(plans)
 	name := "preset=" + p.Name
 	if b.given("net") { // the preset gave the training settings, --net the network
 		name += fmt.Sprintf(" net=%q", netCfg.Spec.String())
@@ -112,35 +120,4 @@ func (b *benchCmd) time(t *train.Trainer, cfg train.Config, n int) (int, float64
 		t.Step(batch(20+k), cfg.Eta)
 	}
 	return steps * cfg.Batch, time.Since(start).Seconds(), nil
-}
-
-// TrainFLOPs counts the floating-point operations of one training image in
-// the matrix products (forward, and the two products of backward; the first
-// layer computes no input gradient): 2 per multiply-add.
-func TrainFLOPs(spec nn.Spec, in nn.Shape) float64 {
-	var total float64
-	c, h, w := in.C, in.H, in.W
-	for i, l := range spec {
-		switch l.Kind {
-		case nn.Conv:
-			s := max(l.Stride, 1)
-			oh, ow := (h-l.KH)/s+1, (w-l.KW)/s+1
-			fwd := 2 * float64(l.N*c*l.KH*l.KW*oh*ow)
-			total += fwd * 2
-			if i > 0 {
-				total += fwd
-			}
-			c, h, w = l.N, oh, ow
-		case nn.MaxPool, nn.L2Pool, nn.AvgPool:
-			h, w = h/l.KH, w/l.KW
-		case nn.FC, nn.Softmax:
-			fwd := 2 * float64(c*h*w*l.N)
-			total += fwd * 2
-			if i > 0 {
-				total += fwd
-			}
-			c, h, w = l.N, 1, 1
-		}
-	}
-	return total
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/ensemble"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -28,8 +30,8 @@ func runEnsemble(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}
 	var nets []*nn.Network
-	var d *data.MNIST
-	var views []data.View
+	var d *data.Splits
+	var views []augment.View
 	if len(c.files) > 0 {
 		nets, d, views, err = c.loadSaved(stdout, stderr)
 	} else {
@@ -89,7 +91,7 @@ func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 }
 
 // loadSaved loads the model files and MNIST.
-func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.MNIST, []data.View, error) {
+func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.Splits, []augment.View, error) {
 	if err := applyWorkers(c.fs, *c.workers); err != nil {
 		return nil, nil, nil, err
 	}
@@ -106,7 +108,7 @@ func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.
 		fmt.Fprintf(stdout, "member %d: %s (%s)\n", len(nets)+1, path, net.Spec)
 		nets = append(nets, net)
 	}
-	d, err := data.LoadDefault(*c.dataDir, stderr)
+	d, err := mnist.LoadDefault(*c.dataDir, stderr)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -115,7 +117,7 @@ func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.
 
 // trainMembers trains --members networks, or loads those saved in --save
 // before.
-func (c *ensembleCmd) trainMembers(ctx context.Context, stdout, stderr io.Writer) ([]*nn.Network, *data.MNIST, []data.View, error) {
+func (c *ensembleCmd) trainMembers(ctx context.Context, stdout, stderr io.Writer) ([]*nn.Network, *data.Splits, []augment.View, error) {
 	netCfg, cfg, p, err := c.settings()
 	if err != nil {
 		return nil, nil, nil, err
@@ -155,7 +157,7 @@ func (c *ensembleCmd) trainMembers(ctx context.Context, stdout, stderr io.Writer
 
 // member trains member i (counting from 0) with seed --seed+i and saves
 // it into --save, or loads it from there when it was saved before.
-func (c *ensembleCmd) member(ctx context.Context, i int, netCfg nn.Config, cfg train.Config, p train.Preset, d *data.MNIST, stdout, stderr io.Writer) (*nn.Network, error) {
+func (c *ensembleCmd) member(ctx context.Context, i int, netCfg nn.Config, cfg train.Config, p train.Preset, d *data.Splits, stdout, stderr io.Writer) (*nn.Network, error) {
 	seed := *c.seed + uint64(i)
 	netCfg.Seed, cfg.Seed = seed, seed
 	path := ""
@@ -185,7 +187,7 @@ func (c *ensembleCmd) member(ctx context.Context, i int, netCfg nn.Config, cfg t
 	}
 	res, err := train.Run(ctx, net, d, cfg)
 	if err != nil {
-		return nil, err
+		return nil, withHint(err)
 	}
 	best, _ := res.Best()
 	fmt.Fprintf(stdout, "member %d (seed %d): best validation %.2f%% at %s, test %.2f%%\n",
@@ -203,7 +205,7 @@ func (c *ensembleCmd) member(ctx context.Context, i int, netCfg nn.Config, cfg t
 // reportEnsemble prints each member's and each method's validation and
 // test accuracy, and the ensemble's by method m (chosen on validation
 // when choose is set).
-func reportEnsemble(w io.Writer, nets []*nn.Network, d *data.MNIST, views []data.View, m ensemble.Method, choose bool) error {
+func reportEnsemble(w io.Writer, nets []*nn.Network, d *data.Splits, views []augment.View, m ensemble.Method, choose bool) error {
 	e, err := ensemble.New(nets, m)
 	if err != nil {
 		return err

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -97,7 +99,7 @@ func writePNG(w io.Writer, path string, draw func() image.Image) error {
 
 // loadModelAndData loads the model file and MNIST and checks that the
 // network reads the data's images.
-func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.Info, *data.MNIST, error) {
+func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.Info, *data.Splits, error) {
 	if path == "" {
 		return nil, nil, nil, fmt.Errorf("--model FILE is required")
 	}
@@ -105,7 +107,7 @@ func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d, err := data.LoadDefault(dataDir, log)
+	d, err := mnist.LoadDefault(dataDir, log)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -125,8 +127,8 @@ type evaluation struct {
 
 // viewsLine describes test-time augmentation for an output's header; ""
 // for none.
-func viewsLine(views []data.View) string {
-	if data.Plain(views) {
+func viewsLine(views []augment.View) string {
+	if augment.Plain(views) {
 		return ""
 	}
 	names := make([]string, len(views))
@@ -137,7 +139,7 @@ func viewsLine(views []data.View) string {
 }
 
 // evaluate classifies every example of set, seen through views.
-func evaluate(net *nn.Network, set *data.Set, views []data.View) *evaluation {
+func evaluate(net *nn.Network, set *data.Set, views []augment.View) *evaluation {
 	classes := net.Classes()
 	for _, l := range set.Labels {
 		classes = max(classes, int(l)+1)

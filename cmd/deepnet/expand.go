@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 )
 
 // Expanded training files, beside MNIST's in an --out directory.
@@ -28,7 +30,7 @@ func runExpand(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := outs.check(); err != nil {
 		return err
 	}
-	d, err := data.LoadDefault(*dir, stderr)
+	d, err := mnist.LoadDefault(*dir, stderr)
 	if err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func runExpand(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // expandedDir is where presets look for (and make) the expanded set of
 // train for seed: a cache directory named by a hash of the images.
 func expandedDir(train *data.Set, seed uint64) (string, error) {
-	cache, err := data.DefaultCacheDir()
+	cache, err := mnist.DefaultCacheDir()
 	if err != nil {
 		return "", err
 	}
@@ -60,7 +62,7 @@ func expandedDir(train *data.Set, seed uint64) (string, error) {
 
 // writeExpanded expands train as expand_mnist.py and writes it to dir.
 func writeExpanded(dir string, train *data.Set, seed uint64) (*data.Set, error) {
-	set := data.Expand(train, seed)
+	set := augment.Expand(train, seed)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -81,7 +83,7 @@ func writeExpanded(dir string, train *data.Set, seed uint64) (*data.Set, error) 
 func loadExpanded(train *data.Set, seed uint64, log io.Writer) (*data.Set, error) {
 	dir, err := expandedDir(train, seed)
 	if err != nil {
-		return data.Expand(train, seed), nil
+		return augment.Expand(train, seed), nil
 	}
 	if set, err := data.LoadSet(filepath.Join(dir, expandedImages), filepath.Join(dir, expandedLabels)); err == nil && set.N == 5*train.N {
 		return set, nil

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/internal/f32"
 )
 
@@ -60,11 +60,11 @@ func ttaFlag(fs *flag.FlagSet) *string {
 }
 
 // parseTTA reads a --tta value; "" is none.
-func parseTTA(s string) ([]data.View, error) {
+func parseTTA(s string) ([]augment.View, error) {
 	if s == "" {
 		s = "none"
 	}
-	views, err := data.ParseViews(s)
+	views, err := augment.ParseViews(s)
 	if err != nil {
 		return nil, fmt.Errorf("--tta: %w", err)
 	}

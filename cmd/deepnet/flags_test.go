@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
 )
@@ -27,7 +27,7 @@ var presetFlags = []struct {
 	{[]string{"--batch", "1"}, []string{"Batch"}, func(_ nn.Config, c train.Config) bool { return c.Batch == 1 }},
 	{[]string{"--eta", "1e-9"}, []string{"Eta"}, func(_ nn.Config, c train.Config) bool { return c.Eta == 1e-9 }},
 	{[]string{"--lambda", "0"}, []string{"Lambda"}, func(_ nn.Config, c train.Config) bool { return c.Lambda == 0 }},
-	{[]string{"--init", "network3"}, []string{"Init"}, func(n nn.Config, _ train.Config) bool { return n.Init == nn.Network3 }},
+	{[]string{"--init", "network3"}, []string{"Init"}, func(n nn.Config, _ train.Config) bool { return n.Init == nn.InitNetwork3 }},
 	{[]string{"--momentum", "0"}, []string{"Momentum"}, func(_ nn.Config, c train.Config) bool { return c.Momentum == 0 }},
 	{[]string{"--nesterov=false"}, []string{"Nesterov"}, func(_ nn.Config, c train.Config) bool { return !c.Nesterov }},
 	{[]string{"--label-smoothing", "0"}, []string{"LabelSmoothing"}, func(_ nn.Config, c train.Config) bool { return c.LabelSmoothing == 0 }},
@@ -41,7 +41,7 @@ var presetFlags = []struct {
 		}},
 	{[]string{"--average", "0"}, []string{"Average"}, func(_ nn.Config, c train.Config) bool { return c.Average == 0 }},
 	{[]string{"--select-last", "0"}, []string{"SelectLast"}, func(_ nn.Config, c train.Config) bool { return c.SelectLast == 0 }},
-	{[]string{"--tta", "none"}, []string{"TTA"}, func(_ nn.Config, c train.Config) bool { return data.Plain(c.Views) }},
+	{[]string{"--tta", "none"}, []string{"TTA"}, func(_ nn.Config, c train.Config) bool { return augment.Plain(c.Views) }},
 }
 
 // notFlags are the preset's fields that no flag sets: its name and
@@ -52,7 +52,7 @@ var notFlags = []string{"Name", "Book", "About", "Expect", "Expanded"}
 // and from the values presetFlags give.
 var everything = train.Preset{Name: "everything", Spec: "fc:30:relu softmax:10", Epochs: 5, Batch: 20, Eta: 0.1, Lambda: 0.1,
 	Expanded: true, Book: 99, Init: "he", Momentum: 0.9, Nesterov: true, LabelSmoothing: 0.1, Schedule: "cosine",
-	Augment: data.Augment{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1, ElasticAlpha: 34, ElasticSigma: 4},
+	Augment: augment.Config{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1, ElasticAlpha: 34, ElasticSigma: 4},
 	Average: 3, SelectLast: 3, TTA: "shifts", About: "a preset that sets everything", Expect: "nothing"}
 
 // presetFields returns the names of p's fields ("Augment.MaxShift" for

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/train"
 )
 
@@ -64,7 +64,7 @@ func mnistDir(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("needs MNIST; skipped with -short")
 	}
-	dir, err := data.Locate(data.LocateOptions{Log: os.Stderr})
+	dir, err := mnist.Locate(mnist.LocateOptions{Log: os.Stderr})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestBadInputsGiveOneLineErrors(t *testing.T) {
 	}{
 		{[]string{"train", "--data", corrupt}, "train-images-idx3-ubyte"},
 		{[]string{"train", "--preset", "conv3"}, "valid: best, conv1, conv2, dropout"},
-		{[]string{"train", "--net", "conv:20x5 softmax:10"}, "valid layers: conv:"},
+		{[]string{"train", "--net", "conv:20x5 softmax:10"}, "the form is conv:MAPSxKHxKW"},
 		{[]string{"train", "--init", "xavier"}, "valid: network3, he"},
 		{[]string{"train", "--schedule", "linear"}, "valid: const"},
 		{[]string{"train", "--preset", "best", "--patience", "5"}, "--select-last 0"},

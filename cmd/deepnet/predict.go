@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -104,12 +105,12 @@ func predictFiles(ctx context.Context, pr *predictor, files []string, asJSON boo
 // len(views), seeing each image through views.
 type predictor struct {
 	net   *nn.Network
-	views []data.View
+	views []augment.View
 	x     []float32 // [len(views)][In.Size()] inputs
 	img   []uint8   // one view's pixels
 }
 
-func newPredictor(net *nn.Network, views []data.View) *predictor {
+func newPredictor(net *nn.Network, views []augment.View) *predictor {
 	n := net.In.Size()
 	return &predictor{net: net, views: views, x: make([]float32, len(views)*n), img: make([]uint8, n)}
 }

@@ -16,6 +16,8 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -186,9 +188,9 @@ func TestPredictRescaledAndInvertedDigits(t *testing.T) {
 	}
 }
 
-func mustLoadMNIST(t *testing.T, dir string) *data.MNIST {
+func mustLoadMNIST(t *testing.T, dir string) *data.Splits {
 	t.Helper()
-	d, err := data.LoadMNIST(dir)
+	d, err := mnist.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +270,7 @@ func TestPredictViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, _ := data.ParseViews(views)
+	vs, _ := augment.ParseViews(views)
 	want := make([]float64, 10)
 	seen, x := make([]uint8, len(pix)), make([]float32, len(pix))
 	for _, v := range vs {

@@ -55,7 +55,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start := time.Now()
 	res, err, metricsErr := c.fit(ctx, net, d, cfg, stdout, stderr)
 	if err != nil && !errors.Is(err, context.Canceled) {
-		return err
+		return withHint(err)
 	}
 	if res == nil || res.BestEpoch < 0 {
 		return err
@@ -157,7 +157,7 @@ func (c *trainCmd) useCheckpoint(cfg *train.Config, info model.Info) error {
 
 // printHeader prints what is trained, on what and how, what the preset
 // expects, and, when resuming, the epochs done before.
-func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, p train.Preset, d *data.MNIST, teacher string) {
+func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, p train.Preset, d *data.Splits, teacher string) {
 	fmt.Fprintf(w, "network  %s\n", netCfg.Spec)
 	fmt.Fprintf(w, "training %d images (validation %d, test %d), %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
 		d.Train.N, d.Validation.N, d.Test.N, cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, *c.seed)
@@ -181,7 +181,7 @@ func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, 
 // fit trains net, printing each epoch, drawing a progress bar on a
 // terminal and writing each epoch's record to --metrics. It returns the
 // result, the run's error, and the first error writing the metrics.
-func (c *trainCmd) fit(ctx context.Context, net *nn.Network, d *data.MNIST, cfg train.Config, stdout, stderr io.Writer) (*train.Result, error, error) {
+func (c *trainCmd) fit(ctx context.Context, net *nn.Network, d *data.Splits, cfg train.Config, stdout, stderr io.Writer) (*train.Result, error, error) {
 	var metrics *json.Encoder
 	if *c.metrics != "" {
 		if err := makeParent(*c.metrics); err != nil {
@@ -256,6 +256,17 @@ func (c *trainCmd) write(w io.Writer, res *train.Result, net *nn.Network, netCfg
 	best, _ := res.Best()
 	fmt.Fprintf(w, "saved    %s (weights of %s)\n", *c.out, best.Name())
 	return nil
+}
+
+// withHint adds to err the flag to change when it says training
+// diverged: train reports what happened, the CLI which flag to change.
+// (checkDecay refuses, before training, a λ large enough to be the cause
+// by itself.)
+func withHint(err error) error {
+	if de := (*train.DivergedError)(nil); errors.As(err, &de) {
+		return fmt.Errorf("%w; try a smaller learning rate (--eta)", err)
+	}
+	return err
 }
 
 // presetAsIs reports whether a run trains the preset p exactly as it is

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -276,8 +278,8 @@ func (f *trainFlags) checkDecay(cfg train.Config, n int) error {
 
 // loadData finds and loads MNIST, applies --train-limit and, for presets
 // that need it, expands the training set.
-func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.MNIST, error) {
-	d, err := data.LoadDefault(*f.dataDir, log)
+func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, error) {
+	d, err := mnist.LoadDefault(*f.dataDir, log)
 	if err != nil {
 		return nil, err
 	}
@@ -306,12 +308,12 @@ func (f *trainFlags) info(p train.Preset, cfg train.Config, n int) model.Info {
 
 // withBest returns info with the selected record of res: its epoch, its
 // accuracies, and the views they were measured through.
-func withBest(info model.Info, res *train.Result, views []data.View) model.Info {
+func withBest(info model.Info, res *train.Result, views []augment.View) model.Info {
 	best, _ := res.Best()
 	info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
 	info.AveragedEpochs = best.AveragedEpochs
 	if best.Views > 0 {
-		info.Views = data.FormatViews(views)
+		info.Views = augment.FormatViews(views)
 	}
 	return info
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/tensor"
 	"github.com/deepnet-go/deepnet/viz"
 )
 
@@ -91,7 +92,7 @@ func drawTestSet(net *nn.Network, test *data.Set, write func(string, image.Image
 
 // vizInput returns the network's input for the feature maps: the image
 // file, if given, else test image index.
-func vizInput(net *nn.Network, d *data.MNIST, file string, index int) ([]float32, error) {
+func vizInput(net *nn.Network, d *data.Splits, file string, index int) ([]float32, error) {
 	x := make([]float32, net.In.Size())
 	if file != "" {
 		pix, err := imageprep.DecodeFile(file)
@@ -119,22 +120,18 @@ func drawNetwork(net *nn.Network, x []float32, write func(string, image.Image) e
 	// labels them (layer L's weights are the tensor "L-1.weight" of the
 	// model file).
 	for i, l := range net.Layers {
-		conv, ok := l.(*nn.ConvLayer)
-		if !ok {
+		w := kernels(l)
+		if w == nil {
 			continue
 		}
 		// A kernel of a one-channel layer is about 40 pixels wide (a 5×5
 		// kernel at 8 pixels a weight); with several channels, where each
 		// feature map is a row of C kernels, about 24.
-		w := conv.W.Value
 		side := 40
-		if len(w.Shape) == 4 && w.Shape[1] > 1 {
+		if w.Shape[1] > 1 {
 			side = 24
 		}
-		scale := 4
-		if len(w.Shape) == 4 {
-			scale = max(2, (side+w.Shape[3]-1)/w.Shape[3])
-		}
+		scale := max(2, (side+w.Shape[3]-1)/w.Shape[3])
 		if err := write(fmt.Sprintf("kernels-%d.png", i+1), viz.Kernels(w, scale)); err != nil {
 			return err
 		}
@@ -144,4 +141,18 @@ func drawNetwork(net *nn.Network, x []float32, write func(string, image.Image) e
 		return err
 	}
 	return write("features.png", features)
+}
+
+// kernels returns the weights of a layer of local receptive fields: its
+// first regularised parameter when it is [F][C][KH][KW], else nil.
+func kernels(l nn.Layer) *tensor.Tensor {
+	for _, p := range l.Params() {
+		if p.Decay {
+			if len(p.Value.Shape) == 4 {
+				return p.Value
+			}
+			return nil
+		}
+	}
+	return nil
 }

@@ -1,5 +1,10 @@
 // Package atomicfile writes files so that a reader, or the same path after a
 // crash, sees either the old file or the whole new one, never part of one.
+//
+// A save writes to a temporary file ".NAME.tmp-DIGITS" beside the target
+// NAME. A process killed mid-save leaves that file behind; the next save to
+// the same target removes it once it is StaleAfter old (see StaleAfter for
+// why a running save's file is never taken for one).
 package atomicfile
 
 import (
@@ -8,24 +13,30 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 )
 
 // Write creates or replaces path with the bytes write produces: they go to
 // a temporary file in the same directory (buffered), which is synced to
 // disk, given mode 0644 and renamed over path; then the directory is synced
 // so that the rename survives a crash. On any error the temporary file is
-// removed and path is left as it was.
+// removed and path is left as it was. Before it starts, Write removes the
+// temporary files of saves to the same path that were interrupted (not
+// modified for StaleAfter); it touches no other file.
 func Write(path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	removeStale(dir, base, time.Now())
+	tmp, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
 		return err
 	}
+	stopTouching := keepFresh(tmp.Name())
 	renamed := false
 	defer func() {
+		stopTouching()
 		if err != nil && !renamed {
 			tmp.Close()
 			os.Remove(tmp.Name())
@@ -44,6 +55,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	if err := tmp.Sync(); err != nil {
 		return err
 	}
+	stopTouching()
 	if err := tmp.Close(); err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@
 //
 // # Workers and determinism
 //
-// A persistent pool (pool.go) of Workers() goroutines, runtime.GOMAXPROCS
+// A persistent pool (workers.go) of Workers() goroutines, runtime.GOMAXPROCS
 // by default (SetWorkers changes it). A job is cut into up to
 // chunksPerWorker (4) chunks per worker; the caller and the helpers claim
 // chunks one at a time with a compare-and-swap on one word that holds the
@@ -51,7 +51,7 @@
 // core, simply claims fewer chunks, and the caller waits only for chunks
 // already claimed, never for a helper that has not woken. An idle helper
 // polls for the next job, then parks; the caller polls for its helpers'
-// last chunks the same way. The poll adapts (see poller in pool.go): 500
+// last chunks the same way. The poll adapts (see poller in workers.go): 500
 // µs while the process has its cores, since a helper woken from parking
 // misses the start of most of a training step's short jobs; 20 µs for a
 // second after a poller finds it was descheduled, since on a shared

@@ -1,14 +1,16 @@
-package data
+package augment
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/deepnet-go/deepnet/data"
 )
 
-// Augment describes random distortions of training images, drawn afresh for
+// Config describes random distortions of training images, drawn afresh for
 // each image each time it is used. The zero value distorts nothing.
-type Augment struct {
+type Config struct {
 	// MaxShift bounds the translation: dy and dx are uniform integers in
 	// [-MaxShift, MaxShift] pixels.
 	MaxShift int
@@ -24,43 +26,43 @@ type Augment struct {
 }
 
 // Enabled reports whether a distorts anything.
-func (a Augment) Enabled() bool {
+func (a Config) Enabled() bool {
 	return a.MaxShift > 0 || a.MaxRotate > 0 || a.MaxScale > 0 || a.ElasticAlpha != 0
 }
 
 // Validate reports whether the parameters are usable.
-func (a Augment) Validate() error {
+func (a Config) Validate() error {
 	switch {
 	case a.MaxShift < 0:
-		return fmt.Errorf("data: augment: negative shift %d", a.MaxShift)
+		return fmt.Errorf("augment: negative shift %d", a.MaxShift)
 	case !(a.MaxRotate >= 0 && a.MaxRotate <= 180):
-		return fmt.Errorf("data: augment: rotation %v degrees, want 0 to 180", a.MaxRotate)
+		return fmt.Errorf("augment: rotation %v degrees, want 0 to 180", a.MaxRotate)
 	case !(a.MaxScale >= 0 && a.MaxScale < 1):
-		return fmt.Errorf("data: augment: scale ±%v, want 0 ≤ scale < 1", a.MaxScale)
+		return fmt.Errorf("augment: scale ±%v, want 0 ≤ scale < 1", a.MaxScale)
 	case math.IsNaN(a.ElasticAlpha) || math.IsInf(a.ElasticAlpha, 0) || a.ElasticAlpha < 0:
-		return fmt.Errorf("data: augment: elastic alpha %v, want ≥ 0", a.ElasticAlpha)
+		return fmt.Errorf("augment: elastic alpha %v, want ≥ 0", a.ElasticAlpha)
 	case !(a.ElasticSigma >= 0) || math.IsInf(a.ElasticSigma, 0):
-		return fmt.Errorf("data: augment: elastic sigma %v, want ≥ 0", a.ElasticSigma)
+		return fmt.Errorf("augment: elastic sigma %v, want ≥ 0", a.ElasticSigma)
 	case a.ElasticAlpha != 0 && a.ElasticSigma == 0:
-		return fmt.Errorf("data: augment: elastic alpha %v needs a sigma > 0", a.ElasticAlpha)
+		return fmt.Errorf("augment: elastic alpha %v needs a sigma > 0", a.ElasticAlpha)
 	}
 	return nil
 }
 
-// Augmenter applies an Augment to rows×cols images with its own workspace,
+// Augmenter applies a Config to rows×cols images with its own workspace,
 // so that Apply and Batch do not allocate. It is not safe for concurrent use.
 type Augmenter struct {
-	a          Augment
+	a          Config
 	rows, cols int
 	tmp, out   []uint8
 	el         *Elastic
 }
 
-// NewAugmenter returns an Augmenter for rows×cols images. It panics when
+// New returns an Augmenter for rows×cols images. It panics when
 // a.Validate fails.
-func NewAugmenter(a Augment, rows, cols int) *Augmenter {
+func New(a Config, rows, cols int) *Augmenter {
 	if err := a.Validate(); err != nil {
-		panic("data.NewAugmenter: " + err.Error())
+		panic("augment.New: " + err.Error())
 	}
 	g := &Augmenter{a: a, rows: rows, cols: cols,
 		tmp: make([]uint8, rows*cols), out: make([]uint8, rows*cols)}
@@ -105,19 +107,19 @@ func (g *Augmenter) Apply(dst, src []uint8, rng *rand.Rand) {
 	}
 }
 
-// Batch is Set.Batch with every image distorted by Apply: it writes the
+// Batch is data.Set.Batch with every image distorted by Apply: it writes the
 // images idx of s, distorted, into dst as float32 pixel/255, row-major
 // [len(idx)][Rows*Cols]. It does not allocate.
-func (g *Augmenter) Batch(dst []float32, s *Set, idx []int, rng *rand.Rand) {
+func (g *Augmenter) Batch(dst []float32, s *data.Set, idx []int, rng *rand.Rand) {
 	p := g.rows * g.cols
 	if s.Rows != g.rows || s.Cols != g.cols {
-		panic(fmt.Sprintf("data.Augmenter.Batch: %d×%d images, augmenter for %d×%d", s.Rows, s.Cols, g.rows, g.cols))
+		panic(fmt.Sprintf("augment.Augmenter.Batch: %d×%d images, augmenter for %d×%d", s.Rows, s.Cols, g.rows, g.cols))
 	}
 	if len(dst) < len(idx)*p {
-		panic(fmt.Sprintf("data.Augmenter.Batch: dst holds %d values, %d images of %d pixels need %d", len(dst), len(idx), p, len(idx)*p))
+		panic(fmt.Sprintf("augment.Augmenter.Batch: dst holds %d values, %d images of %d pixels need %d", len(dst), len(idx), p, len(idx)*p))
 	}
 	for k, i := range idx {
 		g.Apply(g.out, s.Image(i), rng)
-		ToFloat(dst[k*p:(k+1)*p], g.out)
+		data.ToFloat(dst[k*p:(k+1)*p], g.out)
 	}
 }

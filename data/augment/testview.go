@@ -1,4 +1,4 @@
-package data
+package augment
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/deepnet-go/deepnet/data"
 )
 
 // View is one fixed distortion of an image, for test-time augmentation: a
@@ -38,11 +40,11 @@ func Plain(views []View) bool {
 func (v View) Validate() error {
 	switch {
 	case v.DY < -maxViewShift || v.DY > maxViewShift || v.DX < -maxViewShift || v.DX > maxViewShift:
-		return fmt.Errorf("data: view: shift (%d, %d), want at most %d pixels each way", v.DY, v.DX, maxViewShift)
+		return fmt.Errorf("augment: view: shift (%d, %d), want at most %d pixels each way", v.DY, v.DX, maxViewShift)
 	case !(v.Degrees >= -180 && v.Degrees <= 180):
-		return fmt.Errorf("data: view: rotation %v degrees, want -180 to 180", v.Degrees)
+		return fmt.Errorf("augment: view: rotation %v degrees, want -180 to 180", v.Degrees)
 	case !(v.Zoom > -1 && v.Zoom < 1):
-		return fmt.Errorf("data: view: zoom %v, want -1 < zoom < 1", v.Zoom)
+		return fmt.Errorf("augment: view: zoom %v, want -1 < zoom < 1", v.Zoom)
 	}
 	return nil
 }
@@ -101,7 +103,7 @@ func ParseViews(spec string) ([]View, error) {
 	for _, tok := range strings.Split(spec, ",") {
 		v, err := parseView(strings.TrimSpace(tok))
 		if err != nil {
-			return nil, fmt.Errorf("data: views %q: %w", spec, err)
+			return nil, fmt.Errorf("augment: views %q: %w", spec, err)
 		}
 		views = append(views, v)
 	}
@@ -154,21 +156,21 @@ func parseView(tok string) (View, error) {
 	return v, v.Validate()
 }
 
-// Batch is Set.Batch with every image seen through v: it writes the images
+// Batch is data.Set.Batch with every image seen through v: it writes the images
 // idx of s into dst as float32 pixel/255, row-major [len(idx)][Rows*Cols],
 // using tmp (Rows*Cols values) as workspace. It does not allocate.
-func (v View) Batch(dst []float32, s *Set, idx []int, tmp []uint8) {
+func (v View) Batch(dst []float32, s *data.Set, idx []int, tmp []uint8) {
 	if v.Identity() {
 		s.Batch(dst, idx)
 		return
 	}
 	p := s.Pixels()
 	if len(dst) < len(idx)*p || len(tmp) < p {
-		panic(fmt.Sprintf("data.View.Batch: dst holds %d values and tmp %d, %d images of %d pixels need %d and %d", len(dst), len(tmp), len(idx), p, len(idx)*p, p))
+		panic(fmt.Sprintf("augment.View.Batch: dst holds %d values and tmp %d, %d images of %d pixels need %d and %d", len(dst), len(tmp), len(idx), p, len(idx)*p, p))
 	}
 	for k, i := range idx {
 		v.Apply(tmp[:p], s.Image(i), s.Rows, s.Cols)
-		ToFloat(dst[k*p:(k+1)*p], tmp[:p])
+		data.ToFloat(dst[k*p:(k+1)*p], tmp[:p])
 	}
 }
 
@@ -177,7 +179,7 @@ func (v View) Batch(dst []float32, s *Set, idx []int, tmp []uint8) {
 // every view in turn, and returns mean[:n*k]. forward(x, n) computes the
 // outputs of the n images in x; x holds at least n images and tmp one
 // image of workspace. It does not allocate.
-func MeanOverViews(mean []float32, k int, views []View, s *Set, idx []int, x []float32, tmp []uint8, forward func(x []float32, n int) []float32) []float32 {
+func MeanOverViews(mean []float32, k int, views []View, s *data.Set, idx []int, x []float32, tmp []uint8, forward func(x []float32, n int) []float32) []float32 {
 	n := len(idx)
 	mean = mean[:n*k]
 	clear(mean)

@@ -1,4 +1,4 @@
-package data
+package augment
 
 import (
 	"fmt"
@@ -25,7 +25,7 @@ type Elastic struct {
 // NewElastic returns an elastic distortion for rows×cols images.
 func NewElastic(rows, cols int, alpha, sigma float64) *Elastic {
 	if rows <= 0 || cols <= 0 || !(sigma >= 0) || math.IsNaN(alpha) || math.IsInf(alpha, 0) || math.IsInf(sigma, 0) {
-		panic(fmt.Sprintf("data.NewElastic: bad arguments rows=%d cols=%d alpha=%v sigma=%v", rows, cols, alpha, sigma))
+		panic(fmt.Sprintf("augment.NewElastic: bad arguments rows=%d cols=%d alpha=%v sigma=%v", rows, cols, alpha, sigma))
 	}
 	n := rows * cols
 	e := &Elastic{rows: rows, cols: cols, alpha: alpha,

@@ -1,45 +1,47 @@
-package data
+package augment
 
 import (
 	"bytes"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
 )
 
-func TestAugmentValidate(t *testing.T) {
-	for _, a := range []Augment{{MaxShift: -1}, {MaxRotate: -1}, {MaxRotate: 200}, {MaxScale: -0.1}, {MaxScale: 1},
+func TestConfigValidate(t *testing.T) {
+	for _, a := range []Config{{MaxShift: -1}, {MaxRotate: -1}, {MaxRotate: 200}, {MaxScale: -0.1}, {MaxScale: 1},
 		{ElasticAlpha: -1, ElasticSigma: 4}, {ElasticAlpha: 34}, {ElasticAlpha: 1, ElasticSigma: -1}} {
 		if a.Validate() == nil {
 			t.Errorf("%+v validates", a)
 		}
 	}
-	if (Augment{}).Enabled() || !(Augment{MaxShift: 1}).Enabled() || !(Augment{MaxScale: 0.1}).Enabled() {
+	if (Config{}).Enabled() || !(Config{MaxShift: 1}).Enabled() || !(Config{MaxScale: 0.1}).Enabled() {
 		t.Error("Enabled is wrong")
 	}
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(r.(string), "data.NewAugmenter") {
-			t.Errorf("NewAugmenter of a bad Augment: recovered %v", r)
+		if r := recover(); r == nil || !strings.Contains(r.(string), "augment.New") {
+			t.Errorf("New of a bad Config: recovered %v", r)
 		}
 	}()
-	NewAugmenter(Augment{MaxShift: -2}, 28, 28)
+	New(Config{MaxShift: -2}, 28, 28)
 }
 
 func TestAugmenter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	s := NewSet(4, 28, 28)
+	s := data.NewSet(4, 28, 28)
 	for i := range s.Images {
 		s.Images[i] = uint8(rng.IntN(256))
 	}
 	src := s.Image(0)
 	dst := make([]uint8, len(src))
-	// The zero Augment copies.
-	NewAugmenter(Augment{}, 28, 28).Apply(dst, src, rng)
+	// The zero Config copies.
+	New(Config{}, 28, 28).Apply(dst, src, rng)
 	if !bytes.Equal(dst, src) {
-		t.Error("zero Augment changed the image")
+		t.Error("zero Config changed the image")
 	}
 	// Shift only: the result is one of the allowed shifts.
-	g := NewAugmenter(Augment{MaxShift: 2}, 28, 28)
+	g := New(Config{MaxShift: 2}, 28, 28)
 	seen := map[[2]int]bool{}
 	for range 200 {
 		g.Apply(dst, src, rng)
@@ -61,7 +63,7 @@ func TestAugmenter(t *testing.T) {
 		t.Errorf("saw %d of the 25 shifts", len(seen))
 	}
 	// Everything on: deterministic per seed, and no allocation.
-	all := NewAugmenter(Augment{MaxShift: 2, MaxRotate: 15, MaxScale: 0.1, ElasticAlpha: 34, ElasticSigma: 4}, 28, 28)
+	all := New(Config{MaxShift: 2, MaxRotate: 15, MaxScale: 0.1, ElasticAlpha: 34, ElasticSigma: 4}, 28, 28)
 	a, b := make([]uint8, len(src)), make([]uint8, len(src))
 	all.Apply(a, src, rand.New(rand.NewPCG(7, 7)))
 	all.Apply(b, src, rand.New(rand.NewPCG(7, 7)))
@@ -73,10 +75,10 @@ func TestAugmenter(t *testing.T) {
 	if n := testing.AllocsPerRun(5, func() { all.Batch(batch, s, idx, rng) }); n != 0 {
 		t.Errorf("Augmenter.Batch allocates %v times", n)
 	}
-	// Batch with the zero Augment equals Set.Batch.
+	// Batch with the zero Config equals Set.Batch.
 	want := make([]float32, len(batch))
 	s.Batch(want, idx)
-	NewAugmenter(Augment{}, 28, 28).Batch(batch, s, idx, rng)
+	New(Config{}, 28, 28).Batch(batch, s, idx, rng)
 	for i := range want {
 		if batch[i] != want[i] {
 			t.Fatalf("Batch differs from Set.Batch at %d", i)
@@ -109,7 +111,7 @@ func TestZoom(t *testing.T) {
 			bar[r*28+c] = 255
 		}
 	}
-	g := NewAugmenter(Augment{MaxScale: 0.25}, 28, 28)
+	g := New(Config{MaxScale: 0.25}, 28, 28)
 	img := make([]uint8, 784)
 	rng := rand.New(rand.NewPCG(3, 4))
 	wider, narrower := false, false
@@ -139,10 +141,10 @@ func BenchmarkAugment(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []struct {
 		name string
-		a    Augment
-	}{{"shift", Augment{MaxShift: 2}}, {"rotate", Augment{MaxRotate: 15}},
-		{"elastic", Augment{ElasticAlpha: 34, ElasticSigma: 4}}} {
-		g := NewAugmenter(c.a, 28, 28)
+		a    Config
+	}{{"shift", Config{MaxShift: 2}}, {"rotate", Config{MaxRotate: 15}},
+		{"elastic", Config{ElasticAlpha: 34, ElasticSigma: 4}}} {
+		g := New(c.a, 28, 28)
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				g.Apply(dst, src, rng)
@@ -152,7 +154,7 @@ func BenchmarkAugment(b *testing.B) {
 }
 
 func BenchmarkExpand(b *testing.B) {
-	s := NewSet(10000, 28, 28)
+	s := data.NewSet(10000, 28, 28)
 	for b.Loop() {
 		Expand(s, 1)
 	}

@@ -1,4 +1,4 @@
-package data
+package mnist
 
 import (
 	"bytes"
@@ -16,22 +16,21 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
 )
 
 // fakeMNIST returns small gzipped IDX contents under the four canonical .gz
 // names, and their SHA-256 sums.
 func fakeMNIST(t *testing.T) (files map[string][]byte, sums map[string]string) {
 	files, sums = map[string][]byte{}, map[string]string{}
-	for i, base := range MNISTFiles {
-		dims := []uint32{12, 4, 4}
+	s := tinySet(12, 4, 4)
+	for i, base := range Files {
+		x := &data.IDX{Type: data.TypeUint8, Dims: []int{s.N, s.Rows, s.Cols}, Data: s.Images}
 		if i%2 == 1 {
-			dims = dims[:1]
+			x = &data.IDX{Type: data.TypeUint8, Dims: []int{s.N}, Data: s.Labels}
 		}
-		n := 1
-		for _, d := range dims {
-			n *= int(d)
-		}
-		b := gz(t, idxBytes(8, dims, seq(n)))
+		b := gzIDX(t, x)
 		files[base+".gz"] = b
 		h := sha256.Sum256(b)
 		sums[base+".gz"] = hex.EncodeToString(h[:])
@@ -117,7 +116,7 @@ func TestLocateMirrors(t *testing.T) {
 	if !strings.Contains(log.String(), "fetching MNIST from "+m1.URL) || !strings.Contains(log.String(), m2.URL) {
 		t.Errorf("log %q", log.String())
 	}
-	if _, err := LoadMNIST(got); err != nil {
+	if _, err := Load(got); err != nil {
 		t.Fatal(err)
 	}
 	ents, _ := os.ReadDir(cache)
@@ -211,7 +210,7 @@ func TestLocateModuleFake(t *testing.T) {
 		os.WriteFile(filepath.Join(mod, "data", k), v, 0o444)
 	}
 	gocmd := filepath.Join(t.TempDir(), "go")
-	script := fmt.Sprintf("#!/bin/sh\n[ \"$*\" = 'mod download -json %s@%s' ] || exit 3\necho '{\"Path\": \"x\", \"Dir\": \"%s\"}'\n", MNISTModule, MNISTModuleVersion, mod)
+	script := fmt.Sprintf("#!/bin/sh\n[ \"$*\" = 'mod download -json %s@%s' ] || exit 3\necho '{\"Path\": \"x\", \"Dir\": \"%s\"}'\n", Module, ModuleVersion, mod)
 	os.WriteFile(gocmd, []byte(script), 0o755)
 	cache := t.TempDir()
 	var log bytes.Buffer
@@ -242,7 +241,7 @@ func TestLocateModuleProxy(t *testing.T) {
 	if err != nil || got != cache {
 		t.Fatalf("Locate = %q, %v", got, err)
 	}
-	for name, sum := range MNISTSHA256 {
+	for name, sum := range SHA256 {
 		if fileSHA256(filepath.Join(cache, name)) != sum {
 			t.Errorf("%s: wrong SHA-256", name)
 		}
