@@ -70,10 +70,16 @@ type Ensemble struct {
 	Views []augment.View
 }
 
-// New checks that members agree on input shape and classes.
+// New checks that the members are classifiers of whole examples that agree
+// on input shape and classes.
 func New(members []*nn.Network, method Method) (*Ensemble, error) {
 	if len(members) == 0 {
 		return nil, fmt.Errorf("ensemble: no members")
+	}
+	for i, m := range members {
+		if err := m.CheckClassifier(); err != nil {
+			return nil, fmt.Errorf("ensemble: member %d: %w", i+1, err)
+		}
 	}
 	for i, m := range members[1:] {
 		if m.In != members[0].In || m.Classes() != members[0].Classes() {

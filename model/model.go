@@ -3,7 +3,6 @@ package model
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/deepnet-go/deepnet/nn"
@@ -234,24 +233,14 @@ func matchTensors(f *File, plans []nn.LayerPlan) error {
 				return formatErr(fmt.Sprintf("tensor %s has shape %s, the spec %s needs %s",
 					t.Name, tensor.ShapeString(t.Shape), l.Spec, tensor.ShapeString(p.Shape)), nil)
 			}
-			if err := checkFinite(t); err != nil {
-				return err
+			if err := t.CheckFinite(); err != nil {
+				return formatErr(err.Error(), err)
 			}
 		}
 	}
 	return nil
 }
 
-// checkFinite reports a value of t that is NaN or infinite: a network
-// with one computes nothing meaningful, whatever the file's digest says.
-func checkFinite(t *Tensor) error {
-	for i, v := range t.Data {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return formatErr(fmt.Sprintf("tensor %s holds %v at index %d: not a usable weight", t.Name, v, i), nil)
-		}
-	}
-	return nil
-}
 
 // build is nn.New for a config read from a file. The checks before it
 // should leave nn nothing to panic about; should one be missed, the panic

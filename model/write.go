@@ -53,6 +53,18 @@ const MaxHeader = 100_000_000
 // chunk is the number of bytes encoded or decoded at a time.
 const chunk = 64 << 10
 
+// CheckFinite reports the first value of t that is NaN or infinite: a
+// network with one computes nothing meaningful, whatever a file's digest
+// says.
+func (t *Tensor) CheckFinite() error {
+	for i, v := range t.Data {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return fmt.Errorf("tensor %s holds %v at index %d: not a usable value", t.Name, v, i)
+		}
+	}
+	return nil
+}
+
 // Write writes f in the safetensors format: the header's tensors in the
 // order of f.Tensors (and their data in that order), the metadata keys
 // sorted, the header padded with spaces to a multiple of 8 bytes, and the

@@ -137,6 +137,25 @@ func (net *Network) Classifier() (Classifier, bool) {
 	return c, ok
 }
 
+// CheckClassifier returns an error unless the network ends in a
+// Classifier of whole examples (one distribution per example, not per step
+// of a sequence).
+func (net *Network) CheckClassifier() error {
+	if c, ok := net.Classifier(); !ok || c.OutShape().T > 0 {
+		return fmt.Errorf("nn: the network ends in %s, not a classifier of whole examples (such as softmax:10)", net.Layers[len(net.Layers)-1].Spec())
+	}
+	return nil
+}
+
+// CheckImages returns an error unless the network takes one-channel
+// images of rows×cols pixels.
+func (net *Network) CheckImages(rows, cols int) error {
+	if in := net.In; in.C != 1 || in.H != rows || in.W != cols || in.T > 0 {
+		return fmt.Errorf("nn: the network takes inputs of %s, not images of 1×%d×%d", in, rows, cols)
+	}
+	return nil
+}
+
 // Classes returns the number of classes of a network that ends in a
 // Classifier, 0 for any other.
 func (net *Network) Classes() int {
@@ -236,10 +255,10 @@ func (net *Network) backwardBelowHead(g []float32, update func(params []*Param))
 // into classes. It panics unless the network ends in a Classifier whose
 // output is one distribution per example.
 func (net *Network) Predict(x []float32, n int, classes []int) {
-	k := net.classifier("Predict").Classes()
-	if net.OutShape().T > 0 {
-		panic("nn: Predict: the network classifies every step of a sequence, not whole examples")
+	if err := net.CheckClassifier(); err != nil {
+		panic("nn: Predict: " + err.Error())
 	}
+	k := net.Classes()
 	p := net.Forward(x, n, false)
 	for i := 0; i < n; i++ {
 		classes[i] = Argmax(p[i*k : (i+1)*k])

@@ -51,9 +51,47 @@ func (s PoolSpec) String() string {
 	return fmt.Sprintf("%s:%dx%d", s.Op, s.KH, s.KW)
 }
 
+// poolKernels are an operation's forward and backward passes over planes
+// of a layer's input; needArg says whether the forward pass records where
+// each output came from (max-pooling's argmax).
+type poolKernels struct {
+	forward  func(l *PoolLayer, x, y []float32, planes int)
+	backward func(l *PoolLayer, gy, gx []float32, planes int)
+	needArg  bool
+}
+
+// poolOps are the kernels of every PoolOp.
+var poolOps = map[PoolOp]poolKernels{
+	MaxPool: {
+		forward: func(l *PoolLayer, x, y []float32, planes int) {
+			f32.MaxPool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y, l.arg)
+		},
+		backward: func(l *PoolLayer, gy, gx []float32, planes int) {
+			f32.MaxPoolBackward(gy, l.arg, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
+		},
+		needArg: true,
+	},
+	L2Pool: {
+		forward: func(l *PoolLayer, x, y []float32, planes int) {
+			f32.L2Pool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y)
+		},
+		backward: func(l *PoolLayer, gy, gx []float32, planes int) { // from the input and output
+			f32.L2PoolBackward(gy, l.x, l.y, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
+		},
+	},
+	AvgPool: {
+		forward: func(l *PoolLayer, x, y []float32, planes int) {
+			f32.AvgPool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y)
+		},
+		backward: func(l *PoolLayer, gy, gx []float32, planes int) {
+			f32.AvgPoolBackward(gy, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
+		},
+	},
+}
+
 // Validate checks the operation and the block's size.
 func (s PoolSpec) Validate() error {
-	if s.Op != MaxPool && s.Op != L2Pool && s.Op != AvgPool {
+	if _, ok := poolOps[s.Op]; !ok {
 		return fmt.Errorf("unknown pooling %q", s.Op)
 	}
 	if !inSize(s.KH) || !inSize(s.KW) {
@@ -86,6 +124,7 @@ func (s PoolSpec) Build(ctx BuildContext) (Layer, error) { return NewPool(s, ctx
 // fill a block are ignored, as network3's ignore_border.
 type PoolLayer struct {
 	spec     PoolSpec
+	ops      poolKernels
 	in, out  Shape
 	maxBatch int
 
@@ -106,9 +145,9 @@ func NewPool(spec PoolSpec, in Shape, maxBatch int) (*PoolLayer, error) {
 		return nil, err
 	}
 	out := p.Out
-	l := &PoolLayer{spec: spec, in: in, out: out, maxBatch: maxBatch,
+	l := &PoolLayer{spec: spec, ops: poolOps[spec.Op], in: in, out: out, maxBatch: maxBatch,
 		y: make([]float32, out.Size()*maxBatch), gx: make([]float32, in.Size()*maxBatch)}
-	if spec.Op == MaxPool {
+	if l.ops.needArg {
 		l.arg = make([]int32, out.Size()*maxBatch)
 	}
 	return l, nil
@@ -129,14 +168,7 @@ func (l *PoolLayer) Forward(x []float32, n int, train bool) []float32 {
 	l.x, l.n = x, n
 	planes := l.in.C * n
 	y := l.y[:planes*l.out.H*l.out.W]
-	switch l.spec.Op {
-	case MaxPool:
-		f32.MaxPool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y, l.arg)
-	case L2Pool:
-		f32.L2Pool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y)
-	default:
-		avgPool(x, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, y)
-	}
+	l.ops.forward(l, x, y, planes)
 	return y
 }
 
@@ -144,53 +176,6 @@ func (l *PoolLayer) Forward(x []float32, n int, train bool) []float32 {
 func (l *PoolLayer) Backward(gy []float32) []float32 {
 	planes := l.in.C * l.n
 	gx := l.gx[:planes*l.in.H*l.in.W]
-	switch l.spec.Op {
-	case MaxPool:
-		f32.MaxPoolBackward(gy, l.arg, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
-	case L2Pool:
-		f32.L2PoolBackward(gy, l.x, l.y, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
-	default:
-		avgPoolBackward(gy, planes, l.in.H, l.in.W, l.spec.KH, l.spec.KW, gx)
-	}
+	l.ops.backward(l, gy, gx, planes)
 	return gx
-}
-
-// avgPool sets each output to the mean of its p×q block.
-func avgPool(src []float32, planes, h, w, p, q int, dst []float32) {
-	oh, ow := h/p, w/q
-	scale := 1 / float32(p*q)
-	for pl := 0; pl < planes; pl++ {
-		in := src[pl*h*w:]
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				var s float32
-				for a := 0; a < p; a++ {
-					for _, v := range in[(i*p+a)*w+j*q : (i*p+a)*w+j*q+q] {
-						s += v
-					}
-				}
-				dst[(pl*oh+i)*ow+j] = s * scale
-			}
-		}
-	}
-}
-
-// avgPoolBackward spreads each output gradient evenly over its block.
-func avgPoolBackward(gy []float32, planes, h, w, p, q int, gx []float32) {
-	clear(gx)
-	oh, ow := h/p, w/q
-	scale := 1 / float32(p*q)
-	for pl := 0; pl < planes; pl++ {
-		out := gx[pl*h*w:]
-		for i := 0; i < oh; i++ {
-			for j := 0; j < ow; j++ {
-				g := gy[(pl*oh+i)*ow+j] * scale
-				for a := 0; a < p; a++ {
-					for b := 0; b < q; b++ {
-						out[(i*p+a)*w+j*q+b] = g
-					}
-				}
-			}
-		}
-	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -102,7 +103,7 @@ func TestAverageResumes(t *testing.T) {
 	if _, err := Run(ctx, smallNet(t, spec, 10, 5), d, first); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: %v", err)
 	}
-	net, _, st, err := ReadCheckpoint(path, 10)
+	net, _, st, err := ReadCheckpoint(path, model.Options{MaxBatch: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

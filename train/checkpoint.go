@@ -66,23 +66,34 @@ func WriteCheckpoint(path string, obj Objective, opt *SGD, ck *Checkpoint, info 
 }
 
 // ReadCheckpoint loads a checkpoint of a network written by
-// WriteCheckpoint: the network (built for maxBatch, with its layers'
-// state), its training info, and the state Config.Resume continues from.
-func ReadCheckpoint(path string, maxBatch int) (*nn.Network, *model.Info, *SavedState, error) {
+// WriteCheckpoint: the network (built as opts says; a checkpoint's extra
+// tensors are always allowed), its training info, and the state
+// Config.Resume continues from. It never panics on a bad file.
+func ReadCheckpoint(path string, opts model.Options) (*nn.Network, *model.Info, *SavedState, error) {
 	f, err := model.ReadFile(path)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	net, info, err := model.Decode(f, model.Options{MaxBatch: maxBatch, IgnoreExtra: true})
+	net, info, st, err := DecodeCheckpoint(f, opts)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return net, info, st, nil
+}
+
+// DecodeCheckpoint is ReadCheckpoint of a file already read.
+func DecodeCheckpoint(f *model.File, opts model.Options) (*nn.Network, *model.Info, *SavedState, error) {
+	opts.IgnoreExtra = true
+	net, info, err := model.Decode(f, opts)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if err := RestoreNetwork(net, f); err != nil {
-		return nil, nil, nil, fmt.Errorf("checkpoint %s: %v", path, err)
+		return nil, nil, nil, err
 	}
 	st, err := ReadState(f, net.Params())
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("checkpoint %s: %v", path, err)
+		return nil, nil, nil, err
 	}
 	return net, info, st, nil
 }
@@ -106,6 +117,11 @@ func ReadState(f *model.File, params []*nn.Param) (*SavedState, error) {
 				return nil, fmt.Errorf("best %s: %d values, want %d", p.Name, len(b.Data), p.Value.Len())
 			}
 			st.Best = append(st.Best, b.Data)
+		}
+	}
+	for i := range f.Tensors {
+		if err := f.Tensors[i].CheckFinite(); err != nil {
+			return nil, err
 		}
 	}
 	if st.Best != nil && len(st.Best) != len(params) {

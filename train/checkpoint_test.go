@@ -34,7 +34,7 @@ func TestResumeGivesTheSameWeights(t *testing.T) {
 	if _, err := Run(context.Background(), part, d, first); err != nil {
 		t.Fatal(err)
 	}
-	net, info, st, err := ReadCheckpoint(path, 10)
+	net, info, st, err := ReadCheckpoint(path, model.Options{MaxBatch: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestResumeKeepsTheRules(t *testing.T) {
 		{"select last 1", true, func(c *Config) { c.SelectLast = 1 }, "keep the views, the epochs selected among"},
 		{"select last 2 without views", false, func(c *Config) { c.SelectLast, c.Views = 2, nil }, "best so far, epoch "},
 	} {
-		net, _, st, err := ReadCheckpoint(checkpoints[c.viewed], 10)
+		net, _, st, err := ReadCheckpoint(checkpoints[c.viewed], model.Options{MaxBatch: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

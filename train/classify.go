@@ -39,10 +39,11 @@ type Classification struct {
 // TeacherWeight, Augment, Views), measured on d.Validation and d.Test. The
 // error says what does not fit.
 func NewClassification(net *nn.Network, d *data.Splits, cfg Config) (*Classification, error) {
+	if err := net.CheckClassifier(); err != nil {
+		return nil, err
+	}
 	k := net.Classes()
 	switch {
-	case k == 0 || net.OutShape().T > 0:
-		return nil, fmt.Errorf("train: classification needs a network that ends in a classifier of whole examples (such as softmax:10), not %s", net.Layers[len(net.Layers)-1].Spec())
 	case cfg.Batch < 1 || cfg.Batch > net.MaxBatch:
 		return nil, fmt.Errorf("train: mini-batch %d outside 1..%d (the network's MaxBatch)", cfg.Batch, net.MaxBatch)
 	case d.Train.N < cfg.Batch:
@@ -87,8 +88,8 @@ func checkSets(net *nn.Network, d *data.Splits) error {
 		if s == nil || s.N == 0 {
 			continue
 		}
-		if s.Pixels() != net.In.Size() {
-			return fmt.Errorf("train: images of %d×%d pixels, network input %s", s.Rows, s.Cols, net.In)
+		if err := net.CheckImages(s.Rows, s.Cols); err != nil {
+			return err
 		}
 		if err := s.CheckLabels(net.Classes()); err != nil {
 			return err

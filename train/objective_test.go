@@ -103,7 +103,7 @@ func TestFitAnotherObjective(t *testing.T) {
 	if _, err := Fit(ctx, newReconstruction(smallNet(t, spec, 10, 7), d, 10), stopped); !errors.Is(err, context.Canceled) {
 		t.Fatalf("the interrupted run: error %v", err)
 	}
-	net, _, st, err := ReadCheckpoint(ckpt, 10)
+	net, _, st, err := ReadCheckpoint(ckpt, model.Options{MaxBatch: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

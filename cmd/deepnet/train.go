@@ -108,7 +108,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
 		return c, nil
 	}
 	dir := *c.resume
-	net, info, st, err := train.ReadCheckpoint(filepath.Join(dir, checkpointFile), 100)
+	net, info, st, err := train.ReadCheckpoint(filepath.Join(dir, checkpointFile), model.Options{MaxBatch: 100})
 	if err != nil {
 		return nil, err
 	}

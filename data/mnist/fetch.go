@@ -100,7 +100,7 @@ func (e *LocateError) Error() string {
 	for _, t := range e.Tries {
 		fmt.Fprintf(&b, "\n  %s: %v", t.Source, t.Err)
 	}
-	fmt.Fprintf(&b, "\nput the four MNIST files (%s, %s, %s, %s, optionally .gz) in a directory and pass it with --data or $%s",
+	fmt.Fprintf(&b, "\nput the four MNIST files (%s, %s, %s, %s, optionally .gz) in a directory and name that directory (or set $%s)",
 		Files[0], Files[1], Files[2], Files[3], EnvData)
 	return b.String()
 }

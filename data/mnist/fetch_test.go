@@ -177,7 +177,7 @@ func TestLocateAllFail(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{"cache " + cache, "no verified " + TrainImagesFile + ".gz", bad.URL, "SHA-256", down.URL,
-		"go module proxy", "no-such-go", "--data"} {
+		"go module proxy", "no-such-go", "$DEEPNET_DATA"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}

@@ -2,9 +2,12 @@
 // crash, sees either the old file or the whole new one, never part of one.
 //
 // A save writes to a temporary file ".NAME.tmp-DIGITS" beside the target
-// NAME. A process killed mid-save leaves that file behind; the next save to
-// the same target removes it once it is StaleAfter old (see StaleAfter for
-// why a running save's file is never taken for one).
+// NAME, holding an advisory lock on it (flock, which the kernel drops when
+// the process dies). A process killed mid-save leaves that file behind; the
+// next save to the same target removes it, since no process holds its lock.
+// Where there are no such locks, a leftover is removed once it is
+// StaleAfter old (see StaleAfter for why a running save's file is never
+// taken for one).
 package atomicfile
 
 import (
@@ -21,8 +24,8 @@ import (
 // disk, given mode 0644 and renamed over path; then the directory is synced
 // so that the rename survives a crash. On any error the temporary file is
 // removed and path is left as it was. Before it starts, Write removes the
-// temporary files of saves to the same path that were interrupted (not
-// modified for StaleAfter); it touches no other file.
+// temporary files of saves to the same path that were interrupted (see
+// the package comment); it touches no other file.
 func Write(path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -33,7 +36,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	if err != nil {
 		return err
 	}
-	stopTouching := keepFresh(tmp.Name())
+	stopTouching := lockTemp(tmp)
 	renamed := false
 	defer func() {
 		stopTouching()

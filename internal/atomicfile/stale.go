@@ -8,25 +8,17 @@ import (
 	"time"
 )
 
-// StaleAfter is how long a temporary file of a target must have gone
-// unmodified before Write, saving to the same target, removes it as the
-// leftover of an interrupted save.
-//
-// The rule rests on liveness: while its write function runs, Write
-// refreshes the modification time of its own temporary file every
-// touchEvery (one minute, a tenth of StaleAfter), whether or not the function
-// is producing bytes. So a temporary file that nobody has modified for
-// StaleAfter belongs to no running Write: its process was killed, crashed
-// or lost power. Two savers of the same target in the same moment never
-// remove each other's files; each renames its own, and the target ends up
-// whole, from whichever renamed last.
-//
-// The one case the rule cannot tell from a dead saver is a live one that
-// has been stopped (SIGSTOP, a suspended machine) for longer than
-// StaleAfter. If another save removes its temporary file meanwhile, that
-// saver's rename fails when it resumes: its Write returns an error and the
-// target keeps the other save's whole content. On Windows the removal of a
-// file still open fails, so that file is left for a later save.
+// StaleAfter is, where advisory locks are not available (see lockTemp),
+// how long a temporary file of a target must have gone unmodified before
+// Write, saving to the same target, removes it as the leftover of an
+// interrupted save. There a running Write refreshes its temporary file's
+// modification time every touchEvery (a tenth of StaleAfter), whether or
+// not its function is producing bytes, so a file nobody has modified for
+// StaleAfter belongs to no running Write. The one case that rule cannot
+// tell from a dead saver is a live one stopped (SIGSTOP, a suspended
+// machine) for longer than StaleAfter: if another save removes its
+// temporary file meanwhile, its rename fails when it resumes, its Write
+// returns an error and the target keeps the other save's whole content.
 const StaleAfter = 10 * time.Minute
 
 // touchEvery is how often a running Write refreshes its temporary file's
@@ -56,8 +48,8 @@ func isTempOf(name, prefix string) bool {
 }
 
 // removeStale removes the regular files in dir that are temporary files of
-// target base and were last modified StaleAfter or more before now. It is
-// best effort: errors leave the files where they are.
+// target base and belong to no running save (see abandoned). It is best
+// effort: errors leave the files where they are.
 func removeStale(dir, base string, now time.Time) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -69,10 +61,14 @@ func removeStale(dir, base string, now time.Time) {
 			continue
 		}
 		info, err := e.Info()
-		if err != nil || now.Sub(info.ModTime()) < StaleAfter {
+		if err != nil {
 			continue
 		}
-		os.Remove(filepath.Join(dir, e.Name()))
+		name := filepath.Join(dir, e.Name())
+		if release, ok := abandoned(name, info, now); ok {
+			os.Remove(name)
+			release()
+		}
 	}
 }
 

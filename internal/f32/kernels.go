@@ -103,3 +103,13 @@ func L2Pool(src []float32, planes, h, w, p, q int, dst []float32) {
 func L2PoolBackward(gy, src, y []float32, planes, h, w, p, q int, gx []float32) {
 	runPool(poolTask{op: opL2Back, gy: gy, src: src, y: y, dst: gx, h: h, w: w, p: p, q: q}, planes)
 }
+
+// AvgPool is AvgPoolRef (bit-identical), split over planes.
+func AvgPool(src []float32, planes, h, w, p, q int, dst []float32) {
+	runPool(poolTask{op: opAvg, src: src, dst: dst, h: h, w: w, p: p, q: q}, planes)
+}
+
+// AvgPoolBackward is AvgPoolBackwardRef (bit-identical), split over planes.
+func AvgPoolBackward(gy []float32, planes, h, w, p, q int, gx []float32) {
+	runPool(poolTask{op: opAvgBack, gy: gy, dst: gx, h: h, w: w, p: p, q: q}, planes)
+}

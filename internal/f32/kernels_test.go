@@ -147,6 +147,17 @@ func TestPooling(t *testing.T) {
 			what = fmt.Sprint("L2PoolBackward", g)
 			checkOuter(t, what, fullGX)
 			sameBits(t, what, gx, wantGX)
+
+			AvgPoolRef(src, planes, h, w, p, q, wantY)
+			AvgPool(src, planes, h, w, p, q, y)
+			what = fmt.Sprint("AvgPool", g)
+			checkOuter(t, what, fullY)
+			sameBits(t, what, y, wantY)
+			AvgPoolBackwardRef(gy, planes, h, w, p, q, wantGX)
+			AvgPoolBackward(gy, planes, h, w, p, q, gx)
+			what = fmt.Sprint("AvgPoolBackward", g)
+			checkOuter(t, what, fullGX)
+			sameBits(t, what, gx, wantGX)
 		}
 	})
 }
@@ -206,6 +217,7 @@ func TestKernelsNoAlloc(t *testing.T) {
 		"MaxPool":         func() { MaxPool(planes, 200, 24, 24, 2, 2, pooled, arg) },
 		"MaxPoolBackward": func() { MaxPoolBackward(pooled, arg, 200, 24, 24, 2, 2, planes) },
 		"L2Pool":          func() { L2Pool(planes, 200, 24, 24, 2, 2, pooled) },
+		"AvgPool":         func() { AvgPool(planes, 200, 24, 24, 2, 2, pooled) },
 		"Axpy":            func() { Axpy(0.5, big, big) },
 		"AddColVector":    func() { AddColVector(20, 5760, big, big[1000:], 5760) },
 	}

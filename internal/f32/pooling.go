@@ -1,6 +1,6 @@
 package f32
 
-// poolTask is the job of the four pooling kernels: op selects which.
+// poolTask is the job of the pooling kernels: op selects which.
 type poolTask struct {
 	op                 int
 	src, dst, gy, y    []float32
@@ -13,6 +13,8 @@ const (
 	opMaxBack
 	opL2
 	opL2Back
+	opAvg
+	opAvgBack
 )
 
 // runPool splits planes among the workers.
@@ -58,6 +60,10 @@ func (t *poolTask) Run(lo, hi int) {
 			L2PoolRef(t.src[pl*hw:(pl+1)*hw], 1, t.h, t.w, t.p, t.q, t.dst[pl*o:(pl+1)*o])
 		case opL2Back:
 			L2PoolBackwardRef(t.gy[pl*o:(pl+1)*o], t.src[pl*hw:(pl+1)*hw], t.y[pl*o:(pl+1)*o], 1, t.h, t.w, t.p, t.q, t.dst[pl*hw:(pl+1)*hw])
+		case opAvg:
+			AvgPoolRef(t.src[pl*hw:(pl+1)*hw], 1, t.h, t.w, t.p, t.q, t.dst[pl*o:(pl+1)*o])
+		case opAvgBack:
+			AvgPoolBackwardRef(t.gy[pl*o:(pl+1)*o], 1, t.h, t.w, t.p, t.q, t.dst[pl*hw:(pl+1)*hw])
 		}
 	}
 }

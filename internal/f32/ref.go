@@ -165,3 +165,45 @@ func L2PoolBackwardRef(gy, src, y []float32, planes, h, w, p, q int, gx []float3
 		}
 	}
 }
+
+// AvgPoolRef sets each output to the mean of its p×q block (border ignored
+// as in MaxPoolRef), summing the block row by row.
+func AvgPoolRef(src []float32, planes, h, w, p, q int, dst []float32) {
+	oh, ow := h/p, w/q
+	scale := 1 / float32(p*q)
+	for pl := 0; pl < planes; pl++ {
+		in := src[pl*h*w:]
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				var s float32
+				for a := 0; a < p; a++ {
+					for _, v := range in[(i*p+a)*w+j*q : (i*p+a)*w+j*q+q] {
+						s += v
+					}
+				}
+				dst[(pl*oh+i)*ow+j] = s * scale
+			}
+		}
+	}
+}
+
+// AvgPoolBackwardRef spreads each output gradient evenly over its block;
+// gx (planes h×w) is overwritten, the ignored border with zeros.
+func AvgPoolBackwardRef(gy []float32, planes, h, w, p, q int, gx []float32) {
+	clear(gx[:planes*h*w])
+	oh, ow := h/p, w/q
+	scale := 1 / float32(p*q)
+	for pl := 0; pl < planes; pl++ {
+		out := gx[pl*h*w:]
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				g := gy[(pl*oh+i)*ow+j] * scale
+				for a := 0; a < p; a++ {
+					for b := 0; b < q; b++ {
+						out[(i*p+a)*w+j*q+b] = g
+					}
+				}
+			}
+		}
+	}
+}

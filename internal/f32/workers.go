@@ -1,6 +1,7 @@
 package f32
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -146,12 +147,20 @@ func (p *workerPool) start(n int) {
 	}
 }
 
+// MaxWorkers is the most workers SetWorkers takes: each holds its own
+// packed panels of a few megabytes.
+const MaxWorkers = 256
+
 // SetWorkers sets the number of workers (the calling goroutine included)
-// that Gemm and ParallelFor use; n ≤ 0 means runtime.GOMAXPROCS(0). Results
-// do not depend on it. It waits for running jobs to finish.
+// that Gemm and ParallelFor use; n ≤ 0 means runtime.GOMAXPROCS(0), at most
+// MaxWorkers. Results do not depend on it. It waits for running jobs to
+// finish. It panics when n is more than MaxWorkers.
 func SetWorkers(n int) {
+	if n > MaxWorkers {
+		panic(fmt.Sprintf("f32.SetWorkers: %d workers, at most %d", n, MaxWorkers))
+	}
 	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
+		n = min(runtime.GOMAXPROCS(0), MaxWorkers)
 	}
 	p := thePool
 	p.mu.Lock()
