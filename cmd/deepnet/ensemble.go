@@ -11,7 +11,6 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
-	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/ensemble"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -108,7 +107,7 @@ func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.
 		fmt.Fprintf(stdout, "member %d: %s (%s)\n", len(nets)+1, path, net.Spec)
 		nets = append(nets, net)
 	}
-	d, err := mnist.LoadDefault(*c.dataDir, stderr)
+	d, err := loadMNIST(*c.dataDir, stderr)
 	if err != nil {
 		return nil, nil, nil, err
 	}

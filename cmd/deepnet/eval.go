@@ -9,7 +9,6 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
-	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -107,7 +106,7 @@ func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d, err := mnist.LoadDefault(dataDir, log)
+	d, err := loadMNIST(dataDir, log)
 	if err != nil {
 		return nil, nil, nil, err
 	}

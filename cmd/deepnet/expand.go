@@ -30,7 +30,7 @@ func runExpand(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := outs.check(); err != nil {
 		return err
 	}
-	d, err := mnist.LoadDefault(*dir, stderr)
+	d, err := loadMNIST(*dir, stderr)
 	if err != nil {
 		return err
 	}

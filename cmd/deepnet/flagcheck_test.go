@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/deepnet-go/deepnet/data/mnist"
 )
 
 // checkOneLineError runs args and checks that they fail with exit status
@@ -207,4 +210,18 @@ func listFiles(t *testing.T, root string) []string {
 		t.Fatal(err)
 	}
 	return paths
+}
+
+// TestDataHint: a failed search for MNIST, whose error names no flag,
+// says which flag names the directory; other errors are left as they are.
+func TestDataHint(t *testing.T) {
+	err := withDataHint(fmt.Errorf("loading: %w", &mnist.LocateError{}))
+	var le *mnist.LocateError
+	if err == nil || !strings.HasSuffix(err.Error(), "; deepnet takes that directory as --data DIR") || !errors.As(err, &le) {
+		t.Errorf("search failed: %v", err)
+	}
+	other := errors.New("data: /x: no train-images-idx3-ubyte")
+	if withDataHint(other) != other || withDataHint(nil) != nil {
+		t.Error("withDataHint changed another error")
+	}
 }

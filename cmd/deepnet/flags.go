@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"runtime"
 
+	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/internal/f32"
 )
 
@@ -15,6 +19,24 @@ import (
 // dataFlag declares --data, where MNIST is read from.
 func dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
+}
+
+// loadMNIST loads MNIST from --data's directory, or finds it (see
+// mnist.LoadDefault). When no source has it, the error, which lists what
+// was tried, also says which flag names a directory: the library's errors
+// name no flags.
+func loadMNIST(dir string, log io.Writer) (*data.Splits, error) {
+	d, err := mnist.LoadDefault(dir, log)
+	return d, withDataHint(err)
+}
+
+// withDataHint adds to a failed search for MNIST the flag that names its
+// directory.
+func withDataHint(err error) error {
+	if le := (*mnist.LocateError)(nil); errors.As(err, &le) {
+		return fmt.Errorf("%w; deepnet takes that directory as --data DIR", err)
+	}
+	return err
 }
 
 // modelFlag declares --model, the model file a command reads.
@@ -33,9 +55,9 @@ func workersFlag(fs *flag.FlagSet) *int {
 }
 
 // maxWorkers is the most --workers accepts: 4 per core of this machine,
-// at most 256. More are a typo, not a wish.
+// at most f32.MaxWorkers (256). More are a typo, not a wish.
 func maxWorkers() int {
-	return min(4*runtime.NumCPU(), 256)
+	return min(4*runtime.NumCPU(), f32.MaxWorkers)
 }
 
 // applyWorkers sets the number of cores the kernels use from --workers,

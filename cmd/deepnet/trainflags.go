@@ -10,7 +10,6 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
-	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -279,7 +278,7 @@ func (f *trainFlags) checkDecay(cfg train.Config, n int) error {
 // loadData finds and loads MNIST, applies --train-limit and, for presets
 // that need it, expands the training set.
 func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, error) {
-	d, err := mnist.LoadDefault(*f.dataDir, log)
+	d, err := loadMNIST(*f.dataDir, log)
 	if err != nil {
 		return nil, err
 	}
