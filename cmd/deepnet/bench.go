@@ -13,25 +13,23 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f := newTrainFlags("bench")
-	images := f.fs.Int("images", 20000, "train on this many images (after a warm-up of 20 mini-batches)")
-	cpuprofile := f.fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file")
-	if err := parseFlags(f.fs, args, stderr); err != nil {
+	b, err := parseBench(args, stderr)
+	if err != nil {
 		return err
 	}
-	if f.preset == "" {
-		f.preset = "relu"
-	}
-	netCfg, cfg, _, err := f.settings()
+	netCfg, cfg, p, err := b.settings()
 	if err != nil {
+		return err
+	}
+	if err := b.outs.check(); err != nil {
 		return err
 	}
 	netCfg.MaxBatch = cfg.Batch
-	d, err := f.loadData(train.Preset{}, stderr)
+	d, err := b.loadData(train.Preset{}, stderr)
 	if err != nil {
 		return err
 	}
-	teacher, err := f.applyTeacher(&cfg, d.Train)
+	teacher, err := b.applyTeacher(&cfg, d.Train)
 	if err != nil {
 		return err
 	}
@@ -50,26 +48,70 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	b := cfg.Batch
-	idx := make([]int, b)
+	n, sec, err := b.time(t, cfg, d.Train.N)
+	if err != nil {
+		return err
+	}
+	plans, err := nn.Plan(netCfg.Spec, netCfg.In)
+	if err != nil {
+		return err
+	}
+	flops := nn.TrainFLOPs(plans)
+	name := "preset=" + p.Name
+	if b.given("net") { // the preset gave the training settings, --net the network
+		name += fmt.Sprintf(" net=%q", netCfg.Spec.String())
+	}
+	fmt.Fprintf(stdout, "deepnet %s batch=%d images=%d seconds=%.2f\n", name, cfg.Batch, n, sec)
+	fmt.Fprintf(stdout, "gflops %.1f  (%.2f MFLOP per training image)\n", flops*float64(n)/sec/1e9, flops/1e6)
+	fmt.Fprintf(stdout, "train_images_per_sec %.0f\n", float64(n)/sec)
+	return nil
+}
+
+// benchCmd is one run of deepnet bench: the training flags and its own.
+type benchCmd struct {
+	*trainFlags
+	outs       outputs
+	images     *int
+	cpuprofile *string
+}
+
+func parseBench(args []string, stderr io.Writer) (*benchCmd, error) {
+	b := &benchCmd{trainFlags: newTrainFlags("bench")}
+	b.defaultPreset = "relu"
+	b.images = b.fs.Int("images", 20000, "train on this many images, 1 or more (after a warm-up of 20 mini-batches)")
+	b.cpuprofile = b.outs.stream(b.fs, "cpuprofile", "write a CPU profile of the timed part to this file")
+	if err := parseFlags(b.fs, args, stderr); err != nil {
+		return nil, err
+	}
+	return b, checkRanges(b.fs, []rangeCheck{{"images", *b.images >= 1, "1 or more images"}})
+}
+
+// time trains 20 mini-batches to warm up, then --images images (whole
+// mini-batches, at least one) of the n training images, cycling through
+// them, under --cpuprofile; it returns the images timed and the seconds.
+func (b *benchCmd) time(t *train.Trainer, cfg train.Config, n int) (int, float64, error) {
+	idx := make([]int, cfg.Batch)
 	batch := func(k int) []int {
 		for i := range idx {
-			idx[i] = (k*b + i) % d.Train.N
+			idx[i] = (k*cfg.Batch + i) % n
 		}
 		return idx
 	}
 	for k := 0; k < 20; k++ {
 		t.Step(batch(k), cfg.Eta)
 	}
-	steps := max(*images/b, 1)
-	if *cpuprofile != "" {
-		pf, err := os.Create(*cpuprofile)
+	steps := max(*b.images/cfg.Batch, 1)
+	if *b.cpuprofile != "" {
+		if err := makeParent(*b.cpuprofile); err != nil {
+			return 0, 0, err
+		}
+		pf, err := os.Create(*b.cpuprofile)
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
 		defer pf.Close()
 		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
+			return 0, 0, err
 		}
 		defer pprof.StopCPUProfile()
 	}
@@ -77,19 +119,5 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for k := 0; k < steps; k++ {
 		t.Step(batch(20+k), cfg.Eta)
 	}
-	sec := time.Since(start).Seconds()
-	n := steps * b
-	plans, err := nn.Plan(netCfg.Spec, netCfg.In)
-	if err != nil {
-		return err
-	}
-	flops := nn.TrainFLOPs(plans)
-	name := "preset=" + f.preset
-	if f.net != "" { // the preset gave the training settings, --net the network
-		name += fmt.Sprintf(" net=%q", netCfg.Spec.String())
-	}
-	fmt.Fprintf(stdout, "deepnet %s batch=%d images=%d seconds=%.2f\n", name, b, n, sec)
-	fmt.Fprintf(stdout, "gflops %.1f  (%.2f MFLOP per training image)\n", flops*float64(n)/sec/1e9, flops/1e6)
-	fmt.Fprintf(stdout, "train_images_per_sec %.0f\n", float64(n)/sec)
-	return nil
+	return steps * cfg.Batch, time.Since(start).Seconds(), nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
-	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -21,17 +20,22 @@ const misclassifiedLimit = 100
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval")
-	modelPath := fs.String("model", "", "the model file to evaluate (written by deepnet train --out)")
-	dataDir := fs.String("data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
-	miscPNG := fs.String("misclassified", "", fmt.Sprintf("draw the misclassified test digits (at most %d) into this PNG file", misclassifiedLimit))
-	confPNG := fs.String("confusion", "", "draw the confusion matrix into this PNG file")
-	tta := fs.String("tta", "none", ttaUsage)
+	var outs outputs
+	modelPath, dataDir, tta, workers := modelFlag(fs), dataFlag(fs), ttaFlag(fs), workersFlag(fs)
+	miscPNG := outs.file(fs, "misclassified", fmt.Sprintf("draw the misclassified test digits (at most %d) into this PNG file", misclassifiedLimit))
+	confPNG := outs.file(fs, "confusion", "draw the confusion matrix into this PNG file")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	views, err := augment.ParseViews(*tta)
+	views, err := parseTTA(*tta)
 	if err != nil {
-		return fmt.Errorf("--tta: %w", err)
+		return err
+	}
+	if err := applyWorkers(fs, *workers); err != nil {
+		return err
+	}
+	if err := outs.check(); err != nil {
+		return err
 	}
 	net, info, d, err := loadModelAndData(*modelPath, *dataDir, stderr)
 	if err != nil {
@@ -42,16 +46,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	val, r := evaluate(net, d.Validation, views), evaluate(net, d.Test, views)
 	fmt.Fprintf(stdout, "model    %s (%s)\n", *modelPath, net.Spec)
-	if info != nil && info.BestEpoch > 0 {
-		// BestEpoch counts from 1, a train.Epoch from 0.
-		rec := train.Epoch{Epoch: info.BestEpoch - 1, Averaged: info.AveragedEpochs > 0, AveragedEpochs: info.AveragedEpochs}
-		through := ""
-		if info.Views != "" {
-			through = " through views " + info.Views
-		}
-		fmt.Fprintf(stdout, "trained  %s of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved%s\n",
-			rec.Name(), info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy, through)
-	}
+	printTrained(stdout, info)
 	if line := viewsLine(views); line != "" {
 		fmt.Fprintln(stdout, line)
 	}
@@ -63,18 +58,41 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	r.printClasses(stdout)
 	fmt.Fprintln(stdout)
 	r.printConfusion(stdout)
-	if *miscPNG != "" {
-		if err := viz.WritePNG(*miscPNG, r.misclassified(d.Test, misclassifiedLimit)); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote    %s\n", *miscPNG)
+	if err := writePNG(stdout, *miscPNG, func() image.Image { return r.misclassified(d.Test, misclassifiedLimit) }); err != nil {
+		return err
 	}
-	if *confPNG != "" {
-		if err := viz.WritePNG(*confPNG, viz.Confusion(r.confusion)); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote    %s\n", *confPNG)
+	return writePNG(stdout, *confPNG, func() image.Image { return viz.Confusion(r.confusion) })
+}
+
+// printTrained prints the epoch a model file's weights are from and the
+// accuracies it was saved with, when its training info says.
+func printTrained(w io.Writer, info *model.Info) {
+	if info == nil || info.BestEpoch <= 0 {
+		return
 	}
+	// BestEpoch counts from 1, a train.Epoch from 0.
+	rec := train.Epoch{Epoch: info.BestEpoch - 1, Averaged: info.AveragedEpochs > 0, AveragedEpochs: info.AveragedEpochs}
+	through := ""
+	if info.Views != "" {
+		through = " through views " + info.Views
+	}
+	fmt.Fprintf(w, "trained  %s of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved%s\n",
+		rec.Name(), info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy, through)
+}
+
+// writePNG draws the picture into path, creating its directory if
+// missing, and says so; nothing when path is "".
+func writePNG(w io.Writer, path string, draw func() image.Image) error {
+	if path == "" {
+		return nil
+	}
+	if err := makeParent(path); err != nil {
+		return err
+	}
+	if err := viz.WritePNG(path, draw()); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wrote    %s\n", path)
 	return nil
 }
 
@@ -88,7 +106,7 @@ func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	d, err := mnist.LoadDefault(dataDir, log)
+	d, err := loadMNIST(dataDir, log)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -105,9 +123,6 @@ type evaluation struct {
 	// confusion[i][j] counts the examples of true class i predicted as j.
 	confusion [][]int
 }
-
-// ttaUsage documents the --tta flag of eval, train and ensemble.
-const ttaUsage = "test-time augmentation: see each image through these views and average the probabilities: none, shifts (the image and its four one-pixel shifts), rotations (the image and its rotations by ±5°), or a list such as \"id,rotate:-5,rotate:5\" of id, shift:DY:DX, rotate:DEGREES and zoom:Z terms joined by +"
 
 // viewsLine describes test-time augmentation for an output's header; ""
 // for none.

@@ -157,8 +157,8 @@ func TestEvalErrors(t *testing.T) {
 // TestEvalNamesAveragedWeights: a model saved with averaged weights
 // (--average) says which epochs it is the mean of, not "epoch 4 of 3".
 // An η of 1e-300 rounds to a float32 step of 0, so every record ties and
-// the averaged weights, the last record, are selected (--eta 0 would mean
-// the preset's η).
+// the averaged weights, the last record, are selected (an η of exactly 0
+// is no learning rate).
 func TestEvalNamesAveragedWeights(t *testing.T) {
 	dir := mnistDir(t)
 	path := filepath.Join(t.TempDir(), "avg.safetensors")

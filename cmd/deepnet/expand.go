@@ -21,13 +21,16 @@ const (
 
 func runExpand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("expand")
-	dir := fs.String("data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache)")
-	out := fs.String("out", "", "directory to write the expanded set into (default: the MNIST cache directory)")
-	seed := fs.Uint64("seed", 1, "seed of the shuffle of the expanded set")
+	var outs outputs
+	dir, seed := dataFlag(fs), seedFlag(fs)
+	out := outs.dir(fs, "out", "directory to write the expanded set into (default: the MNIST cache directory)")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	d, err := mnist.LoadDefault(*dir, stderr)
+	if err := outs.check(); err != nil {
+		return err
+	}
+	d, err := loadMNIST(*dir, stderr)
 	if err != nil {
 		return err
 	}

@@ -4,15 +4,49 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/train"
 )
+
+// TestMain runs the tests and then checks that none left a file in the
+// package directory, where a relative path would put it: tests write
+// under t.TempDir() only.
+func TestMain(m *testing.M) {
+	before := packageFiles()
+	code := m.Run()
+	var left []string
+	for _, name := range packageFiles() {
+		if !slices.Contains(before, name) {
+			left = append(left, name)
+		}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(os.Stderr, "the tests left %q in the package directory; write under t.TempDir()\n", left)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// packageFiles lists the names in the package directory.
+func packageFiles() []string {
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		panic(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
 
 // deepnet runs one command line in-process and returns its exit status,
 // stdout and stderr.
@@ -125,7 +159,9 @@ func TestBadInputsGiveOneLineErrors(t *testing.T) {
 
 func TestDivergenceSuggestsSmallerEta(t *testing.T) {
 	dir := mnistDir(t)
-	code, _, errOut := deepnet(t, "train", "--net", "fc:30:relu fc:30:relu softmax:10", "--eta", "1e4", "--epochs", "1",
+	// λ 0: with the preset's λ 0.1 weight decay alone would take η·λ/B = 10
+	// times every weight each step, which train refuses before training.
+	code, _, errOut := deepnet(t, "train", "--net", "fc:30:relu fc:30:relu softmax:10", "--eta", "1e4", "--lambda", "0", "--epochs", "1",
 		"--train-limit", "1000", "--data", dir)
 	if code != 1 || !strings.Contains(errOut, "smaller learning rate (--eta") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
@@ -26,9 +27,8 @@ type prediction struct {
 
 func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("predict")
-	modelPath := fs.String("model", "", "the model file (written by deepnet train --out)")
+	modelPath, tta, workers := modelFlag(fs), ttaFlag(fs), workersFlag(fs)
 	asJSON := fs.Bool("json", false, `print one JSON object per image: {"file", "digit", "p", "probabilities"}`)
-	tta := fs.String("tta", "none", ttaUsage)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: deepnet predict --model FILE [--json] [--tta VIEWS] IMAGE...\n\n"+
 			"Reads each PNG, JPEG or GIF image of a digit (any size; dark on light or light on dark),\n"+
@@ -45,9 +45,12 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(files) == 0 {
 		return errors.New("no images given (usage: deepnet predict --model FILE IMAGE [IMAGE ...])")
 	}
-	views, err := augment.ParseViews(*tta)
+	views, err := parseTTA(*tta)
 	if err != nil {
-		return fmt.Errorf("--tta: %w", err)
+		return err
+	}
+	if err := applyWorkers(fs, *workers); err != nil {
+		return err
 	}
 	net, _, err := model.LoadWith(*modelPath, model.Options{MaxBatch: len(views)})
 	if err != nil {
@@ -56,9 +59,16 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if in := net.In; in.C != 1 || in.H != imageprep.Size || in.W != imageprep.Size {
 		return fmt.Errorf("%s: the network takes %s inputs, not 1x%dx%d images", *modelPath, in, imageprep.Size, imageprep.Size)
 	}
+	return predictFiles(ctx, newPredictor(net, views), files, *asJSON, stdout, stderr)
+}
+
+// predictFiles classifies each image file and prints the result, as text
+// or, with asJSON, as one JSON object a line. A file that cannot be read
+// is reported on stderr and the others are classified; the error then
+// counts them (a lone file's error is returned as it is).
+func predictFiles(ctx context.Context, pr *predictor, files []string, asJSON bool, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	var failed []error
-	pr := newPredictor(net, views)
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -72,7 +82,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			failed = append(failed, err)
 			continue
 		}
-		if *asJSON {
+		if asJSON {
 			if err := enc.Encode(p); err != nil {
 				return err
 			}
@@ -108,6 +118,9 @@ func newPredictor(net *nn.Network, views []augment.View) *predictor {
 // file prepares the image file at path as an MNIST digit and runs it
 // through the network once per view, averaging the probabilities.
 func (pr *predictor) file(path string) (*prediction, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not an image file", path)
+	}
 	pix, err := imageprep.DecodeFile(path)
 	if err != nil {
 		if !strings.Contains(err.Error(), path) {

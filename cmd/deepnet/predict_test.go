@@ -295,3 +295,25 @@ func TestPredictViews(t *testing.T) {
 		t.Errorf("the same probabilities with and without views: %v", got.Probabilities)
 	}
 }
+
+// TestPredictDirectory: a directory among the images is reported as one,
+// by name, as an unreadable file is; the others are still classified.
+func TestPredictDirectory(t *testing.T) {
+	path := untrainedModel(t)
+	dir := t.TempDir()
+	code, out, errOut := deepnet(t, "predict", "--model", path, dir+"/")
+	if code != 1 || out != "" || errOut != "deepnet predict: "+dir+"/: is a directory, not an image file\n" {
+		t.Errorf("a directory: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	digit := filepath.Join(t.TempDir(), "digit.png")
+	img := image.NewGray(image.Rect(0, 0, 28, 28))
+	for i := 8; i < 20; i++ {
+		img.SetGray(14, i, color.Gray{Y: 255})
+	}
+	writePNGFile(t, digit, img)
+	code, out, errOut = deepnet(t, "predict", "--model", path, dir, digit)
+	if code != 1 || !strings.HasPrefix(out, digit+": ") ||
+		errOut != "deepnet predict: "+dir+": is a directory, not an image file\ndeepnet predict: 1 of 2 images could not be read\n" {
+		t.Errorf("a directory and an image: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

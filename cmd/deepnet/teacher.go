@@ -32,21 +32,9 @@ func (f *trainFlags) teacherFiles() []string {
 func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set) (string, error) {
 	files := f.teacherFiles()
 	if len(files) == 0 {
-		if f.teacherWeight >= 0 {
-			return "", fmt.Errorf("--teacher-weight needs --teacher FILE[,FILE...]")
-		}
 		return "", nil
 	}
-	w := f.teacherWeight
-	if w < 0 {
-		w = 0.5
-	}
-	if w > 1 {
-		return "", fmt.Errorf("--teacher-weight %v: want a weight in [0, 1]", w)
-	}
-	if !(f.teacherTemp > 0) || math.IsInf(f.teacherTemp, 0) {
-		return "", fmt.Errorf("--teacher-temperature %v: want a positive temperature", f.teacherTemp)
-	}
+	w := f.teacherWeight // checkValues checked it and the temperature
 	var nets []*nn.Network
 	for _, path := range files {
 		net, _, err := model.Load(path)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -19,93 +21,180 @@ import (
 )
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f := newTrainFlags("train")
-	checkpoint := f.fs.String("checkpoint", "", "save the run's state into this directory after every epoch")
-	resume := f.fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
-	if err := parseFlags(f.fs, args, stderr); err != nil {
-		return err
-	}
-	var saved *train.SavedState
-	var savedNet *nn.Network
-	if *resume != "" {
-		net, info, st, err := train.ReadCheckpoint(filepath.Join(*resume, checkpointFile), model.Options{MaxBatch: 100})
-		if err != nil {
-			return err
-		}
-		// Re-read the original command line, then this one over it.
-		var orig []string
-		if err := json.Unmarshal([]byte(info.Extra["args"]), &orig); err != nil {
-			return fmt.Errorf("%s: checkpoint has no command line: %v", *resume, err)
-		}
-		f = newTrainFlags("train")
-		f.fs.String("checkpoint", "", "")
-		f.fs.String("resume", "", "")
-		if err := parseFlags(f.fs, append(orig, args...), stderr); err != nil {
-			return err
-		}
-		if *checkpoint == "" {
-			*checkpoint = *resume
-		}
-		saved, savedNet, args = st, net, withoutFlag(append(orig, args...), "resume")
-	}
-	netCfg, cfg, p, err := f.settings()
+	c, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
-	d, err := f.loadData(p, stderr)
+	netCfg, cfg, p, err := c.settings()
 	if err != nil {
 		return err
 	}
-	teacher, err := f.applyTeacher(&cfg, d.Train)
+	if err := c.outs.check(); err != nil {
+		return err
+	}
+	d, err := c.loadData(p, stderr)
 	if err != nil {
 		return err
 	}
-	net := savedNet
-	if net == nil {
-		if net, err = nn.New(netCfg); err != nil {
-			return err
-		}
-	} else if net.Spec.String() != netCfg.Spec.String() {
-		return fmt.Errorf("--resume: the checkpoint holds %q, the flags say %q", net.Spec, netCfg.Spec)
+	if err := c.checkDecay(cfg, d.Train.N); err != nil {
+		return err
 	}
-	info := f.info(p, cfg, d.Train.N)
-	if *checkpoint != "" {
-		if err := os.MkdirAll(*checkpoint, 0o755); err != nil {
-			return err
-		}
-		cmdline, _ := json.Marshal(args)
-		cfg.Checkpoint, cfg.Info = filepath.Join(*checkpoint, checkpointFile), info
-		cfg.Info.Extra = map[string]string{"args": string(cmdline)}
+	teacher, err := c.applyTeacher(&cfg, d.Train)
+	if err != nil {
+		return err
 	}
-	cfg.Resume = saved
-	fmt.Fprintf(stdout, "network  %s\n", netCfg.Spec)
-	fmt.Fprintf(stdout, "training %d images (validation %d, test %d), %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
-		d.Train.N, d.Validation.N, d.Test.N, cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, f.seed)
+	net, err := c.network(netCfg)
+	if err != nil {
+		return err
+	}
+	info := c.info(p, cfg, d.Train.N)
+	if err := c.useCheckpoint(&cfg, info); err != nil {
+		return err
+	}
+	c.printHeader(stdout, netCfg, cfg, p, d, teacher)
+	start := time.Now()
+	res, err, metricsErr := c.fit(ctx, net, d, cfg, stdout, stderr)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return withHint(err)
+	}
+	if res == nil || res.BestEpoch < 0 {
+		return err
+	}
+	c.printBest(stdout, res, cfg, time.Since(start))
+	if err := c.write(stdout, res, net, netCfg, cfg, p, info, err == nil); err != nil {
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	return metricsErr
+}
+
+// trainCmd is one run of deepnet train: the training flags, the files it
+// writes and, with --resume, the run it continues.
+type trainCmd struct {
+	*trainFlags
+	outs                           outputs
+	metrics, plot, out, checkpoint *string
+	resume                         *string
+	// args is the command line a checkpoint records, without --resume.
+	args     []string
+	saved    *train.SavedState
+	savedNet *nn.Network
+}
+
+func newTrainCmd() *trainCmd {
+	c := &trainCmd{trainFlags: newTrainFlags("train")}
+	fs := c.fs
+	c.metrics = c.outs.stream(fs, "metrics", "write one JSON object per epoch to this file")
+	c.plot = c.outs.file(fs, "plot", "draw the validation and test accuracy per epoch into this PNG file")
+	c.out = c.outs.file(fs, "out", "save the trained network (weights of the best validation epoch) to this model file")
+	c.checkpoint = c.outs.dir(fs, "checkpoint", "save the run's state into this directory after every epoch")
+	c.resume = fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
+	return c
+}
+
+// parseTrain parses train's command line. With --resume DIR it reads the
+// checkpoint, then parses the command line of the run it continues and
+// args after it, so that a flag given now wins over the same flag then;
+// the checkpoint goes on into DIR unless --checkpoint is given now.
+func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
+	c := newTrainCmd()
+	if err := parseFlags(c.fs, args, stderr); err != nil {
+		return nil, err
+	}
+	c.args = args
+	if *c.resume == "" {
+		return c, nil
+	}
+	dir := *c.resume
+	net, info, st, err := train.ReadCheckpoint(filepath.Join(dir, checkpointFile), model.Options{MaxBatch: 100})
+	if err != nil {
+		return nil, err
+	}
+	var orig []string
+	if err := json.Unmarshal([]byte(info.Extra["args"]), &orig); err != nil {
+		return nil, fmt.Errorf("%s: checkpoint has no command line: %v", dir, err)
+	}
+	all := append(orig, args...)
+	r := newTrainCmd()
+	if err := parseFlags(r.fs, all, stderr); err != nil {
+		return nil, err
+	}
+	*r.checkpoint = cmp.Or(*c.checkpoint, dir)
+	r.args, r.saved, r.savedNet = withoutFlag(all, "resume"), st, net
+	return r, nil
+}
+
+// network returns the network to train: the checkpoint's when resuming,
+// else a new one.
+func (c *trainCmd) network(cfg nn.Config) (*nn.Network, error) {
+	if c.savedNet == nil {
+		return nn.New(cfg)
+	}
+	if c.savedNet.Spec.String() != cfg.Spec.String() {
+		return nil, fmt.Errorf("--resume: the checkpoint holds %q, the flags say %q", c.savedNet.Spec, cfg.Spec)
+	}
+	return c.savedNet, nil
+}
+
+// useCheckpoint makes cfg continue the run resumed, if any, and save its
+// state after every epoch into --checkpoint, if given, with info and the
+// command line.
+func (c *trainCmd) useCheckpoint(cfg *train.Config, info model.Info) error {
+	cfg.Resume = c.saved
+	if *c.checkpoint == "" {
+		return nil
+	}
+	if err := os.MkdirAll(*c.checkpoint, 0o755); err != nil {
+		return err
+	}
+	cmdline, _ := json.Marshal(c.args)
+	cfg.Checkpoint, cfg.Info = filepath.Join(*c.checkpoint, checkpointFile), info
+	cfg.Info.Extra = map[string]string{"args": string(cmdline)}
+	return nil
+}
+
+// printHeader prints what is trained, on what and how, what the preset
+// expects, and, when resuming, the epochs done before.
+func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, p train.Preset, d *data.Splits, teacher string) {
+	fmt.Fprintf(w, "network  %s\n", netCfg.Spec)
+	fmt.Fprintf(w, "training %d images (validation %d, test %d), %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
+		d.Train.N, d.Validation.N, d.Test.N, cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, *c.seed)
 	if teacher != "" {
-		fmt.Fprintln(stdout, teacher)
+		fmt.Fprintln(w, teacher)
 	}
 	if line := viewsLine(cfg.Views); line != "" {
-		fmt.Fprintln(stdout, line)
+		fmt.Fprintln(w, line)
 	}
-	if presetAsIs(p, *resume != "", cfg.Teacher != nil) {
-		fmt.Fprintf(stdout, "expect   %s\n", p.Expect)
+	if presetAsIs(p, c.saved != nil, cfg.Teacher != nil) {
+		fmt.Fprintf(w, "expect   %s\n", p.Expect)
 	}
-	if saved != nil {
-		fmt.Fprintf(stdout, "resuming after epoch %d\n", saved.Next)
-		for _, e := range saved.Result.Epochs {
-			printEpoch(stdout, e, cfg.Epochs)
+	if c.saved != nil {
+		fmt.Fprintf(w, "resuming after epoch %d\n", c.saved.Next)
+		for _, e := range c.saved.Result.Epochs {
+			printEpoch(w, e, cfg.Epochs)
 		}
 	}
+}
+
+// fit trains net, printing each epoch, drawing a progress bar on a
+// terminal and writing each epoch's record to --metrics. It returns the
+// result, the run's error, and the first error writing the metrics.
+func (c *trainCmd) fit(ctx context.Context, net *nn.Network, d *data.Splits, cfg train.Config, stdout, stderr io.Writer) (*train.Result, error, error) {
 	var metrics *json.Encoder
-	if f.metrics != "" {
-		mf, err := os.OpenFile(f.metrics, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if *c.metrics != "" {
+		if err := makeParent(*c.metrics); err != nil {
+			return nil, err, nil
+		}
+		mf, err := os.OpenFile(*c.metrics, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
 		if err != nil {
-			return err
+			return nil, err, nil
 		}
 		defer mf.Close()
 		metrics = json.NewEncoder(mf)
-		if saved != nil {
-			for _, e := range saved.Result.Epochs {
+		if c.saved != nil {
+			for _, e := range c.saved.Result.Epochs {
 				metrics.Encode(e)
 			}
 		}
@@ -120,18 +209,13 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			metricsErr = metrics.Encode(e)
 		}
 	}
-	start := time.Now()
 	res, err := train.Run(ctx, net, d, cfg)
 	bar.clear()
-	if de := (*train.DivergedError)(nil); errors.As(err, &de) {
-		return fmt.Errorf("%w; try a smaller learning rate (--eta)", err)
-	}
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	if res == nil || res.BestEpoch < 0 {
-		return err
-	}
+	return res, err, metricsErr
+}
+
+// printBest prints the selected epoch's validation and test accuracy.
+func (c *trainCmd) printBest(w io.Writer, res *train.Result, cfg train.Config, took time.Duration) {
 	best, _ := res.Best()
 	there := "that epoch"
 	if best.Averaged {
@@ -144,27 +228,45 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			among = fmt.Sprintf(" (of the last %d epochs and the averaged weights)", cfg.SelectLast)
 		}
 	}
-	fmt.Fprintf(stdout, "best validation accuracy%s %.2f%% at %s; test accuracy at %s %.2f%%  (%s)\n",
-		among, 100*res.BestValidation, best.Name(), there, 100*res.TestAtBest, time.Since(start).Round(time.Second))
-	if f.plot != "" {
+	fmt.Fprintf(w, "best validation accuracy%s %.2f%% at %s; test accuracy at %s %.2f%%  (%s)\n",
+		among, 100*res.BestValidation, best.Name(), there, 100*res.TestAtBest, took.Round(time.Second))
+}
+
+// write draws --plot and, when the run finished, saves the network to
+// --out.
+func (c *trainCmd) write(w io.Writer, res *train.Result, net *nn.Network, netCfg nn.Config, cfg train.Config, p train.Preset, info model.Info, finished bool) error {
+	if *c.plot != "" {
 		title := "preset " + p.Name
-		if f.net != "" {
+		if c.given("net") {
 			title = netCfg.Spec.String()
 		}
-		if perr := plotCurves(f.plot, res, title); perr != nil {
-			return perr
+		if err := plotCurves(*c.plot, res, title); err != nil {
+			return err
 		}
 	}
-	if f.out != "" && err == nil {
-		if serr := model.Save(f.out, net, withBest(info, res, cfg.Views)); serr != nil {
-			return serr
-		}
-		fmt.Fprintf(stdout, "saved    %s (weights of %s)\n", f.out, best.Name())
+	if *c.out == "" || !finished {
+		return nil
 	}
-	if err != nil {
+	if err := makeParent(*c.out); err != nil {
 		return err
 	}
-	return metricsErr
+	if err := model.Save(*c.out, net, withBest(info, res, cfg.Views)); err != nil {
+		return err
+	}
+	best, _ := res.Best()
+	fmt.Fprintf(w, "saved    %s (weights of %s)\n", *c.out, best.Name())
+	return nil
+}
+
+// withHint adds to err the flag to change when it says training
+// diverged: train reports what happened, the CLI which flag to change.
+// (checkDecay refuses, before training, a λ large enough to be the cause
+// by itself.)
+func withHint(err error) error {
+	if de := (*train.DivergedError)(nil); errors.As(err, &de) {
+		return fmt.Errorf("%w; try a smaller learning rate (--eta)", err)
+	}
+	return err
 }
 
 // presetAsIs reports whether a run trains the preset p exactly as it is
@@ -209,6 +311,9 @@ func printEpoch(w io.Writer, e train.Epoch, epochs int) {
 
 // plotCurves draws validation and test accuracy per epoch into a PNG.
 func plotCurves(path string, res *train.Result, title string) error {
+	if err := makeParent(path); err != nil {
+		return err
+	}
 	var val, test []float64
 	for _, e := range res.Epochs {
 		val = append(val, 100*e.Validation)

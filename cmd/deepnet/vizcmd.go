@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"image"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/imageprep"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/tensor"
@@ -17,11 +17,11 @@ import (
 
 func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("viz")
-	modelPath := fs.String("model", "", "the model file to draw (written by deepnet train --out)")
-	out := fs.String("out", "", "directory to write the pictures into (created if missing)")
+	var outs outputs
+	modelPath, dataDir, workers := modelFlag(fs), dataFlag(fs), workersFlag(fs)
+	out := outs.dir(fs, "out", "directory to write the pictures into (created if missing)")
 	index := fs.Int("image", 0, "draw the feature maps of this test image (0-based)")
 	file := fs.String("file", "", "draw the feature maps of this PNG, JPEG or GIF image of a digit instead of a test image")
-	dataDir := fs.String("data", "", "directory with the four MNIST IDX files (default: $DEEPNET_DATA, else the cache, fetched on first use)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: deepnet viz --model FILE --out DIR [--image N | --file IMAGE] [--data DIR]\n\n"+
 			"Writes DIR/kernels-L.png for each convolutional layer L (numbered from 1 in the order\n"+
@@ -35,31 +35,25 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *out == "" {
 		return fmt.Errorf("--out DIR is required")
 	}
-	imageSet := false
-	fs.Visit(func(f *flag.Flag) { imageSet = imageSet || f.Name == "image" })
-	if imageSet && *file != "" {
+	if given(fs, "image") && *file != "" {
 		return fmt.Errorf("--image and --file exclude each other")
+	}
+	if err := checkRanges(fs, []rangeCheck{{"image", *index >= 0, "the index of a test image, 0 or more"}}); err != nil {
+		return err
+	}
+	if err := applyWorkers(fs, *workers); err != nil {
+		return err
+	}
+	if err := outs.check(); err != nil {
+		return err
 	}
 	net, _, d, err := loadModelAndData(*modelPath, *dataDir, stderr)
 	if err != nil {
 		return err
 	}
-	x := make([]float32, net.In.Size())
-	if *file != "" {
-		pix, err := imageprep.DecodeFile(*file)
-		if err != nil {
-			return err
-		}
-		for i, v := range pix {
-			x[i] = float32(v) / 255
-		}
-	} else {
-		if *index < 0 || *index >= d.Test.N {
-			return fmt.Errorf("--image %d: the test set has images 0 to %d", *index, d.Test.N-1)
-		}
-		for i, v := range d.Test.Image(*index) {
-			x[i] = float32(v) / 255
-		}
+	x, err := vizInput(net, d, *file, *index)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -72,6 +66,56 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, "wrote %s\n", path)
 		return nil
 	}
+	if err := drawNetwork(net, x, write); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r, err := drawTestSet(net, d.Test, write)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "test accuracy %.2f%%  (%d of %d correct)\n", 100*r.accuracy(), r.correct, r.n)
+	return nil
+}
+
+// drawTestSet classifies the test set and writes its misclassified digits
+// and confusion matrix.
+func drawTestSet(net *nn.Network, test *data.Set, write func(string, image.Image) error) (*evaluation, error) {
+	r := evaluate(net, test, nil)
+	if err := write("misclassified.png", r.misclassified(test, misclassifiedLimit)); err != nil {
+		return nil, err
+	}
+	return r, write("confusion.png", viz.Confusion(r.confusion))
+}
+
+// vizInput returns the network's input for the feature maps: the image
+// file, if given, else test image index.
+func vizInput(net *nn.Network, d *data.Splits, file string, index int) ([]float32, error) {
+	x := make([]float32, net.In.Size())
+	if file != "" {
+		pix, err := imageprep.DecodeFile(file)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range pix {
+			x[i] = float32(v) / 255
+		}
+		return x, nil
+	}
+	if index >= d.Test.N {
+		return nil, fmt.Errorf("--image %d: the test set has images 0 to %d", index, d.Test.N-1)
+	}
+	for i, v := range d.Test.Image(index) {
+		x[i] = float32(v) / 255
+	}
+	return x, nil
+}
+
+// drawNetwork writes each convolutional layer's kernels and the feature
+// maps of input x.
+func drawNetwork(net *nn.Network, x []float32, write func(string, image.Image) error) error {
 	// Layers are numbered from 1 in the order of the spec, as features.png
 	// labels them (layer L's weights are the tensor "L-1.weight" of the
 	// model file).
@@ -96,21 +140,7 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	if err := write("features.png", features); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	r := evaluate(net, d.Test, nil)
-	if err := write("misclassified.png", r.misclassified(d.Test, misclassifiedLimit)); err != nil {
-		return err
-	}
-	if err := write("confusion.png", viz.Confusion(r.confusion)); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "test accuracy %.2f%%  (%d of %d correct)\n", 100*r.accuracy(), r.correct, r.n)
-	return nil
+	return write("features.png", features)
 }
 
 // kernels returns the weights of a layer of local receptive fields: its
