@@ -169,11 +169,9 @@ func Decode(f *File, opts Options) (*nn.Network, *Info, error) {
 			return nil, nil, formatErr(fmt.Sprintf("metadata seed %q is not an unsigned integer", s), err)
 		}
 	}
-	info := new(Info)
-	if s, ok := md["training"]; ok {
-		if err := json.Unmarshal([]byte(s), info); err != nil {
-			return nil, nil, formatErr("metadata training is not valid JSON: "+err.Error(), err)
-		}
+	info, err := DecodeInfo(f)
+	if err != nil {
+		return nil, nil, err
 	}
 	plans, err := nn.Plan(cfg.Spec, cfg.In)
 	if err != nil {
@@ -209,6 +207,18 @@ func Decode(f *File, opts Options) (*nn.Network, *Info, error) {
 		}
 	}
 	return net, info, nil
+}
+
+// DecodeInfo returns the training info of a File (empty when it has none)
+// without building its network.
+func DecodeInfo(f *File) (*Info, error) {
+	info := new(Info)
+	if s, ok := f.Metadata["training"]; ok {
+		if err := json.Unmarshal([]byte(s), info); err != nil {
+			return nil, formatErr("metadata training is not valid JSON: "+err.Error(), err)
+		}
+	}
+	return info, nil
 }
 
 // matchTensors checks, before the network is built, that f holds each

@@ -36,7 +36,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if teacher != "" {
 		fmt.Fprintln(stderr, teacher)
 	}
-	net, err := nn.New(netCfg)
+	net, err := buildNetwork(netCfg, cfg)
 	if err != nil {
 		return err
 	}

@@ -99,17 +99,20 @@ func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.
 		return nil, nil, nil, err
 	}
 	var nets []*nn.Network
+	d, err := loadMNIST(*c.dataDir, stderr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	for _, path := range c.files {
-		net, _, err := model.Load(path)
+		net, _, err := loadClassifier(path, 0)
 		if err != nil {
+			return nil, nil, nil, err
+		}
+		if err := checkSets(path, net, d.Validation, d.Test); err != nil {
 			return nil, nil, nil, err
 		}
 		fmt.Fprintf(stdout, "member %d: %s (%s)\n", len(nets)+1, path, net.Spec)
 		nets = append(nets, net)
-	}
-	d, err := loadMNIST(*c.dataDir, stderr)
-	if err != nil {
-		return nil, nil, nil, err
 	}
 	return nets, d, views, nil
 }
@@ -170,7 +173,7 @@ func (c *ensembleCmd) member(ctx context.Context, i int, netCfg nn.Config, cfg t
 			return net, err
 		}
 	}
-	net, err := nn.New(netCfg)
+	net, err := buildNetwork(netCfg, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +189,7 @@ func (c *ensembleCmd) member(ctx context.Context, i int, netCfg nn.Config, cfg t
 	}
 	res, err := train.Run(ctx, net, d, cfg)
 	if err != nil {
-		return nil, withHint(err)
+		return nil, err
 	}
 	best, _ := res.Best()
 	fmt.Fprintf(stdout, "member %d (seed %d): best validation %.2f%% at %s, test %.2f%%\n",
@@ -236,7 +239,7 @@ func loadMember(path string, spec nn.Spec) (*nn.Network, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	net, _, err := model.Load(path)
+	net, _, err := loadClassifier(path, 0)
 	if err != nil {
 		return nil, err
 	}

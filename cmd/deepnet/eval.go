@@ -21,7 +21,7 @@ const misclassifiedLimit = 100
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval")
 	var outs outputs
-	modelPath, dataDir, tta, workers := modelFlag(fs), dataFlag(fs), ttaFlag(fs), workersFlag(fs)
+	modelPath, dataDir, tta, workers, memory := modelFlag(fs), dataFlag(fs), ttaFlag(fs), workersFlag(fs), memoryFlag(fs)
 	miscPNG := outs.file(fs, "misclassified", fmt.Sprintf("draw the misclassified test digits (at most %d) into this PNG file", misclassifiedLimit))
 	confPNG := outs.file(fs, "confusion", "draw the confusion matrix into this PNG file")
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -32,6 +32,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if err := applyWorkers(fs, *workers); err != nil {
+		return err
+	}
+	if err := applyMemory(fs, *memory); err != nil {
 		return err
 	}
 	if err := outs.check(); err != nil {
@@ -99,10 +102,7 @@ func writePNG(w io.Writer, path string, draw func() image.Image) error {
 // loadModelAndData loads the model file and MNIST and checks that the
 // network reads the data's images.
 func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.Info, *data.Splits, error) {
-	if path == "" {
-		return nil, nil, nil, fmt.Errorf("--model FILE is required")
-	}
-	net, info, err := model.Load(path)
+	net, info, err := loadClassifier(path, 0)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -110,8 +110,8 @@ func loadModelAndData(path, dataDir string, log io.Writer) (*nn.Network, *model.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if in := net.In; in.C != 1 || in.H != d.Test.Rows || in.W != d.Test.Cols {
-		return nil, nil, nil, fmt.Errorf("%s: the network takes %s inputs, the data are %d×%d images", path, in, d.Test.Rows, d.Test.Cols)
+	if err := checkSets(path, net, d.Validation, d.Test); err != nil {
+		return nil, nil, nil, err
 	}
 	return net, info, d, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data/mnist"
+	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/train"
 )
 
 // checkOneLineError runs args and checks that they fail with exit status
@@ -212,16 +215,24 @@ func listFiles(t *testing.T, root string) []string {
 	return paths
 }
 
-// TestDataHint: a failed search for MNIST, whose error names no flag,
-// says which flag names the directory; other errors are left as they are.
-func TestDataHint(t *testing.T) {
-	err := withDataHint(fmt.Errorf("loading: %w", &mnist.LocateError{}))
-	var le *mnist.LocateError
-	if err == nil || !strings.HasSuffix(err.Error(), "; deepnet takes that directory as --data DIR") || !errors.As(err, &le) {
-		t.Errorf("search failed: %v", err)
+// TestHints: the library's typed errors, which name no flag, get the flag
+// to change; other errors are left as they are.
+func TestHints(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("loading: %w", &mnist.LocateError{}), "; deepnet takes that directory as --data DIR"},
+		{&train.DivergedError{Cost: math.NaN()}, "; try a smaller learning rate (--eta)"},
+		{fmt.Errorf("x: %w", &nn.MemoryError{What: "the network", Need: 2e9, Limit: 1e9}), "--max-memory"},
+	} {
+		err := withHint(c.err)
+		if err == nil || !strings.HasSuffix(err.Error(), c.want) || !errors.Is(err, c.err) {
+			t.Errorf("%v: got %v, want it ending in %q", c.err, err, c.want)
+		}
 	}
 	other := errors.New("data: /x: no train-images-idx3-ubyte")
-	if withDataHint(other) != other || withDataHint(nil) != nil {
-		t.Error("withDataHint changed another error")
+	if withHint(other) != other || withHint(nil) != nil {
+		t.Error("withHint changed another error")
 	}
 }

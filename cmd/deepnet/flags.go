@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,21 +21,9 @@ func dataFlag(fs *flag.FlagSet) *string {
 }
 
 // loadMNIST loads MNIST from --data's directory, or finds it (see
-// mnist.LoadDefault). When no source has it, the error, which lists what
-// was tried, also says which flag names a directory: the library's errors
-// name no flags.
+// mnist.LoadDefault).
 func loadMNIST(dir string, log io.Writer) (*data.Splits, error) {
-	d, err := mnist.LoadDefault(dir, log)
-	return d, withDataHint(err)
-}
-
-// withDataHint adds to a failed search for MNIST the flag that names its
-// directory.
-func withDataHint(err error) error {
-	if le := (*mnist.LocateError)(nil); errors.As(err, &le) {
-		return fmt.Errorf("%w; deepnet takes that directory as --data DIR", err)
-	}
-	return err
+	return mnist.LoadDefault(dir, log)
 }
 
 // modelFlag declares --model, the model file a command reads.

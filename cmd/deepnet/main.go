@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			case errors.Is(err, errUsage):
 				return 2
 			}
-			fmt.Fprintf(stderr, "deepnet %s: %v\n", c.name, err)
+			fmt.Fprintf(stderr, "deepnet %s: %v\n", c.name, withHint(err))
 			return 1
 		}
 	}

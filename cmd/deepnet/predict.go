@@ -13,7 +13,6 @@ import (
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/imageprep"
-	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -27,7 +26,7 @@ type prediction struct {
 
 func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("predict")
-	modelPath, tta, workers := modelFlag(fs), ttaFlag(fs), workersFlag(fs)
+	modelPath, tta, workers, memory := modelFlag(fs), ttaFlag(fs), workersFlag(fs), memoryFlag(fs)
 	asJSON := fs.Bool("json", false, `print one JSON object per image: {"file", "digit", "p", "probabilities"}`)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: deepnet predict --model FILE [--json] [--tta VIEWS] IMAGE...\n\n"+
@@ -39,9 +38,6 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if *modelPath == "" {
-		return fmt.Errorf("--model FILE is required")
-	}
 	if len(files) == 0 {
 		return errors.New("no images given (usage: deepnet predict --model FILE IMAGE [IMAGE ...])")
 	}
@@ -52,12 +48,15 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := applyWorkers(fs, *workers); err != nil {
 		return err
 	}
-	net, _, err := model.LoadWith(*modelPath, model.Options{MaxBatch: len(views)})
+	if err := applyMemory(fs, *memory); err != nil {
+		return err
+	}
+	net, _, err := loadClassifier(*modelPath, len(views))
 	if err != nil {
 		return err
 	}
-	if in := net.In; in.C != 1 || in.H != imageprep.Size || in.W != imageprep.Size {
-		return fmt.Errorf("%s: the network takes %s inputs, not 1x%dx%d images", *modelPath, in, imageprep.Size, imageprep.Size)
+	if err := net.CheckImages(imageprep.Size, imageprep.Size); err != nil {
+		return fmt.Errorf("%s: %w", *modelPath, err)
 	}
 	return predictFiles(ctx, newPredictor(net, views), files, *asJSON, stdout, stderr)
 }

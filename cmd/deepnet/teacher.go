@@ -7,7 +7,6 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/ensemble"
-	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
 )
@@ -37,12 +36,12 @@ func (f *trainFlags) applyTeacher(cfg *train.Config, set *data.Set) (string, err
 	w := f.teacherWeight // checkValues checked it and the temperature
 	var nets []*nn.Network
 	for _, path := range files {
-		net, _, err := model.Load(path)
+		net, _, err := loadClassifier(path, 0)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("--teacher: %w", err)
 		}
-		if in := net.In; in.C != 1 || in.H != set.Rows || in.W != set.Cols {
-			return "", fmt.Errorf("--teacher %s: the network takes %s inputs, the data are %d×%d images", path, in, set.Rows, set.Cols)
+		if err := checkSets(path, net, set); err != nil {
+			return "", fmt.Errorf("--teacher: %w", err)
 		}
 		nets = append(nets, net)
 	}

@@ -43,7 +43,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	net, err := c.network(netCfg)
+	net, err := c.network(netCfg, cfg)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start := time.Now()
 	res, err, metricsErr := c.fit(ctx, net, d, cfg, stdout, stderr)
 	if err != nil && !errors.Is(err, context.Canceled) {
-		return withHint(err)
+		return err
 	}
 	if res == nil || res.BestEpoch < 0 {
 		return err
@@ -78,9 +78,13 @@ type trainCmd struct {
 	metrics, plot, out, checkpoint *string
 	resume                         *string
 	// args is the command line a checkpoint records, without --resume.
-	args     []string
-	saved    *train.SavedState
-	savedNet *nn.Network
+	args []string
+	// checkpointFile is the checkpoint --resume continues (read from
+	// resumeFrom), decoded once the flags say how to build its network;
+	// saved is its state.
+	checkpointFile *model.File
+	resumeFrom     string
+	saved          *train.SavedState
 }
 
 func newTrainCmd() *trainCmd {
@@ -108,9 +112,14 @@ func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
 		return c, nil
 	}
 	dir := *c.resume
-	net, info, st, err := train.ReadCheckpoint(filepath.Join(dir, checkpointFile), model.Options{MaxBatch: 100})
+	path := filepath.Join(dir, checkpointFile)
+	f, err := model.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	info, err := model.DecodeInfo(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var orig []string
 	if err := json.Unmarshal([]byte(info.Extra["args"]), &orig); err != nil {
@@ -122,20 +131,28 @@ func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
 		return nil, err
 	}
 	*r.checkpoint = cmp.Or(*c.checkpoint, dir)
-	r.args, r.saved, r.savedNet = withoutFlag(all, "resume"), st, net
+	r.args, r.checkpointFile, r.resumeFrom = withoutFlag(all, "resume"), f, path
 	return r, nil
 }
 
-// network returns the network to train: the checkpoint's when resuming,
-// else a new one.
-func (c *trainCmd) network(cfg nn.Config) (*nn.Network, error) {
-	if c.savedNet == nil {
-		return nn.New(cfg)
+// network returns the network to train for cfg and tcfg: the
+// checkpoint's when resuming (built as cfg says), else a new one.
+func (c *trainCmd) network(cfg nn.Config, tcfg train.Config) (*nn.Network, error) {
+	if c.checkpointFile == nil {
+		return buildNetwork(cfg, tcfg)
 	}
-	if c.savedNet.Spec.String() != cfg.Spec.String() {
-		return nil, fmt.Errorf("--resume: the checkpoint holds %q, the flags say %q", c.savedNet.Spec, cfg.Spec)
+	if err := checkTraining(cfg, tcfg); err != nil {
+		return nil, err
 	}
-	return c.savedNet, nil
+	saved, _, st, err := train.DecodeCheckpoint(c.checkpointFile, model.Options{MaxBatch: cfg.MaxBatch, MaxMemory: memoryLimit})
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", c.resumeFrom, err)
+	}
+	if !saved.Spec.Equal(cfg.Spec) {
+		return nil, fmt.Errorf("--resume: the checkpoint holds %q, the flags say %q", saved.Spec, cfg.Spec)
+	}
+	c.saved = st
+	return saved, nil
 }
 
 // useCheckpoint makes cfg continue the run resumed, if any, and save its
@@ -256,17 +273,6 @@ func (c *trainCmd) write(w io.Writer, res *train.Result, net *nn.Network, netCfg
 	best, _ := res.Best()
 	fmt.Fprintf(w, "saved    %s (weights of %s)\n", *c.out, best.Name())
 	return nil
-}
-
-// withHint adds to err the flag to change when it says training
-// diverged: train reports what happened, the CLI which flag to change.
-// (checkDecay refuses, before training, a λ large enough to be the cause
-// by itself.)
-func withHint(err error) error {
-	if de := (*train.DivergedError)(nil); errors.As(err, &de) {
-		return fmt.Errorf("%w; try a smaller learning rate (--eta)", err)
-	}
-	return err
 }
 
 // presetAsIs reports whether a run trains the preset p exactly as it is
