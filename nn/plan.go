@@ -141,7 +141,7 @@ func MemoryOf(plans []LayerPlan, maxBatch int) Memory {
 // MemoryCap is the most DefaultMaxMemory allows: deepnet's networks are
 // MNIST-sized (the largest preset needs tens of megabytes), so a network
 // that needs more is far more often a typo than a plan.
-const MemoryCap = 1 << 30
+const MemoryCap = 1_000_000_000
 
 // DefaultMaxMemory is the budget of a network and its run when none is
 // given: a quarter of the machine's memory, at most MemoryCap.
