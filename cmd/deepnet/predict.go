@@ -51,7 +51,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := applyMemory(fs, *memory); err != nil {
 		return err
 	}
-	net, _, err := loadClassifier(*modelPath, len(views))
+	net, _, err := loadClassifier(*modelPath, 1)
 	if err != nil {
 		return err
 	}
@@ -105,13 +105,14 @@ func predictFiles(ctx context.Context, pr *predictor, files []string, asJSON boo
 type predictor struct {
 	net   *nn.Network
 	views []augment.View
-	x     []float32 // [len(views)][In.Size()] inputs
+	x     []float32 // one view's input
 	img   []uint8   // one view's pixels
+	idx   []int     // the one image of a set
 }
 
 func newPredictor(net *nn.Network, views []augment.View) *predictor {
 	n := net.In.Size()
-	return &predictor{net: net, views: views, x: make([]float32, len(views)*n), img: make([]uint8, n)}
+	return &predictor{net: net, views: views, x: make([]float32, n), img: make([]uint8, n), idx: []int{0}}
 }
 
 // file prepares the image file at path as an MNIST digit and runs it
@@ -127,21 +128,10 @@ func (pr *predictor) file(path string) (*prediction, error) {
 		}
 		return nil, err
 	}
-	n, k := len(pix), pr.net.Classes()
-	for i, v := range pr.views {
-		v.Apply(pr.img, pix, imageprep.Size, imageprep.Size)
-		data.ToFloat(pr.x[i*n:(i+1)*n], pr.img)
-	}
-	out := pr.net.Forward(pr.x, len(pr.views), false)
-	probs := make([]float32, k)
-	for i := range pr.views {
-		for j, q := range out[i*k : (i+1)*k] {
-			probs[j] += q
-		}
-	}
-	for j := range probs {
-		probs[j] /= float32(len(pr.views))
-	}
+	k := pr.net.Classes()
+	one := &data.Set{Images: pix, Labels: []uint8{0}, N: 1, Rows: imageprep.Size, Cols: imageprep.Size}
+	forward := func(x []float32, n int) []float32 { return pr.net.Forward(x, n, false) }
+	probs := augment.MeanOverViews(make([]float32, k), k, pr.views, one, pr.idx, pr.x, pr.img, forward)
 	digit := nn.Argmax(probs)
 	return &prediction{File: path, Digit: digit, P: probs[digit], Probabilities: probs}, nil
 }
