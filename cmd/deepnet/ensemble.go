@@ -55,7 +55,7 @@ type ensembleCmd struct {
 
 // savedModelFlags are the flags that apply to an ensemble of saved model
 // files; the others say how to train members.
-var savedModelFlags = map[string]bool{"data": true, "tta": true, "method": true, "workers": true}
+var savedModelFlags = map[string]bool{"data": true, "tta": true, "method": true, "workers": true, "max-memory": true}
 
 func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 	c := &ensembleCmd{trainFlags: newTrainFlags("ensemble")}
@@ -82,7 +82,7 @@ func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 	if len(c.files) > 0 {
 		fs.Visit(func(f *flag.Flag) {
 			if err == nil && !savedModelFlags[f.Name] {
-				err = fmt.Errorf("--%s says how to train members; with model files nothing is trained (flags for saved models: --data, --method, --tta, --workers)", f.Name)
+				err = fmt.Errorf("--%s says how to train members; with model files nothing is trained (flags for saved models: --data, --method, --tta, --workers, --max-memory)", f.Name)
 			}
 		})
 	}
@@ -91,7 +91,7 @@ func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 
 // loadSaved loads the model files and MNIST.
 func (c *ensembleCmd) loadSaved(stdout, stderr io.Writer) ([]*nn.Network, *data.Splits, []augment.View, error) {
-	if err := applyWorkers(c.fs, *c.workers); err != nil {
+	if err := c.machine.apply(); err != nil {
 		return nil, nil, nil, err
 	}
 	views, err := parseTTA(*c.tta)

@@ -21,7 +21,7 @@ const misclassifiedLimit = 100
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval")
 	var outs outputs
-	modelPath, dataDir, tta, workers, memory := modelFlag(fs), dataFlag(fs), ttaFlag(fs), workersFlag(fs), memoryFlag(fs)
+	modelPath, dataDir, tta, mach := modelFlag(fs), dataFlag(fs), ttaFlag(fs), machineFlags(fs)
 	miscPNG := outs.file(fs, "misclassified", fmt.Sprintf("draw the misclassified test digits (at most %d) into this PNG file", misclassifiedLimit))
 	confPNG := outs.file(fs, "confusion", "draw the confusion matrix into this PNG file")
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -31,10 +31,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := applyWorkers(fs, *workers); err != nil {
-		return err
-	}
-	if err := applyMemory(fs, *memory); err != nil {
+	if err := mach.apply(); err != nil {
 		return err
 	}
 	if err := outs.check(); err != nil {

@@ -28,10 +28,7 @@ func TestHostileInputs(t *testing.T) {
 	}
 	mnistDir := mnistDir(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "deepnet")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, tmp)
 	digit := filepath.Join(tmp, "digit.png")
 	writePNGFile(t, digit, image.NewGray(image.Rect(0, 0, 28, 28)))
 	fiveClasses := saveNetwork(t, tmp, "five.safetensors", "fc:10:relu softmax:5", nil)

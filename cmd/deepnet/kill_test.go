@@ -28,10 +28,7 @@ func TestKillAndResume(t *testing.T) {
 	}
 	dir := mnistDir(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "deepnet")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, tmp)
 	// About 1-2 s an epoch (training and evaluating 20,000 images).
 	args := []string{"train", "--net", "conv:8x5x5 maxpool:2 relu fc:50:relu softmax:10", "--epochs", "3",
 		"--train-limit", "6000", "--seed", "3", "--data", dir}
@@ -168,4 +165,14 @@ func stderrOf(err error) []byte {
 		return ee.Stderr
 	}
 	return nil
+}
+
+// buildBinary builds deepnet into dir and returns its path.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "deepnet")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -17,6 +17,27 @@ import (
 // loads, from --max-memory (0: the library's default, nn.DefaultMaxMemory).
 var memoryLimit int64
 
+// machine is the flags that say how much of the machine a command may
+// use: --workers and --max-memory.
+type machine struct {
+	fs      *flag.FlagSet
+	workers *int
+	memory  *string
+}
+
+// machineFlags declares --workers and --max-memory.
+func machineFlags(fs *flag.FlagSet) machine {
+	return machine{fs: fs, workers: workersFlag(fs), memory: memoryFlag(fs)}
+}
+
+// apply checks the flags given and applies them.
+func (m machine) apply() error {
+	if err := applyWorkers(m.fs, *m.workers); err != nil {
+		return err
+	}
+	return applyMemory(m.fs, *m.memory)
+}
+
 // memoryFlag declares --max-memory; applyMemory reads it.
 func memoryFlag(fs *flag.FlagSet) *string {
 	return fs.String("max-memory", "", fmt.Sprintf("the most memory a network and its training may take, such as 512MB or 4GB (default: a quarter of this machine's memory, at most %s)", nn.FormatBytes(nn.MemoryCap)))

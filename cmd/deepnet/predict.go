@@ -26,7 +26,7 @@ type prediction struct {
 
 func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("predict")
-	modelPath, tta, workers, memory := modelFlag(fs), ttaFlag(fs), workersFlag(fs), memoryFlag(fs)
+	modelPath, tta, mach := modelFlag(fs), ttaFlag(fs), machineFlags(fs)
 	asJSON := fs.Bool("json", false, `print one JSON object per image: {"file", "digit", "p", "probabilities"}`)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: deepnet predict --model FILE [--json] [--tta VIEWS] IMAGE...\n\n"+
@@ -45,10 +45,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := applyWorkers(fs, *workers); err != nil {
-		return err
-	}
-	if err := applyMemory(fs, *memory); err != nil {
+	if err := mach.apply(); err != nil {
 		return err
 	}
 	net, _, err := loadClassifier(*modelPath, 1)

@@ -43,8 +43,8 @@ type trainFlags struct {
 	teacherWeight        float64
 	teacherTemp          float64
 	seed                 *uint64
-	dataDir, tta, memory *string
-	workers              *int
+	dataDir, tta         *string
+	machine              machine
 }
 
 func newTrainFlags(name string) *trainFlags {
@@ -70,8 +70,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs.StringVar(&f.teachers, "teacher", "", "distillation: train towards the mean probabilities of these model files (comma-separated) as well as the labels")
 	fs.Float64Var(&f.teacherWeight, "teacher-weight", 0.5, "with --teacher: the teachers' share α of each target, in [0, 1], the labels' 1-α")
 	fs.Float64Var(&f.teacherTemp, "teacher-temperature", 1, "with --teacher: soften the teachers' probabilities p to p^(1/T), normalised, T > 0 (T > 1 spreads them over the other classes)")
-	f.workers = workersFlag(fs)
-	f.memory = memoryFlag(fs)
+	f.machine = machineFlags(fs)
 	fs.IntVar(&f.shift, "shift", 0, "augment: shift each training image by up to N pixels, afresh each epoch (0: off; default: the preset's)")
 	fs.Float64Var(&f.rotate, "rotate", 0, "augment: rotate each training image by up to this many degrees, 0 to 180 (0: off; default: the preset's)")
 	fs.Float64Var(&f.scale, "scale", 0, "augment: zoom each training image by a factor in [1-S, 1+S], 0 ≤ S < 1 (0: off; default: the preset's)")
@@ -119,10 +118,7 @@ func (f *trainFlags) checkValues() error {
 // training config and the preset as the flags changed it, and applies
 // --workers and --max-memory.
 func (f *trainFlags) settings() (nn.Config, train.Config, train.Preset, error) {
-	if err := applyWorkers(f.fs, *f.workers); err != nil {
-		return nn.Config{}, train.Config{}, train.Preset{}, err
-	}
-	if err := applyMemory(f.fs, *f.memory); err != nil {
+	if err := f.machine.apply(); err != nil {
 		return nn.Config{}, train.Config{}, train.Preset{}, err
 	}
 	name := f.defaultPreset

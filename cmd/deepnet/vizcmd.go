@@ -18,7 +18,7 @@ import (
 func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("viz")
 	var outs outputs
-	modelPath, dataDir, workers, memory := modelFlag(fs), dataFlag(fs), workersFlag(fs), memoryFlag(fs)
+	modelPath, dataDir, mach := modelFlag(fs), dataFlag(fs), machineFlags(fs)
 	out := outs.dir(fs, "out", "directory to write the pictures into (created if missing)")
 	index := fs.Int("image", 0, "draw the feature maps of this test image (0-based)")
 	file := fs.String("file", "", "draw the feature maps of this PNG, JPEG or GIF image of a digit instead of a test image")
@@ -41,10 +41,7 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkRanges(fs, []rangeCheck{{"image", *index >= 0, "the index of a test image, 0 or more"}}); err != nil {
 		return err
 	}
-	if err := applyWorkers(fs, *workers); err != nil {
-		return err
-	}
-	if err := applyMemory(fs, *memory); err != nil {
+	if err := mach.apply(); err != nil {
 		return err
 	}
 	if err := outs.check(); err != nil {
