@@ -103,6 +103,15 @@ wait:
 	}
 	t.Logf("killed after:\n%s", killed)
 
+	// A save killed in the middle leaves its temporary file; plant one
+	// (the kill above only sometimes lands in a save): resuming removes it.
+	leftover := filepath.Join(ckDir, "."+checkpointFile+".tmp-123456789")
+	if err := os.WriteFile(leftover, []byte("half a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-time.Minute)
+	os.Chtimes(leftover, past, past)
+
 	// Resume to the end.
 	resumed, err := exec.Command(bin, "train", "--resume", ckDir, "--out", modelA).Output()
 	if err != nil {
@@ -112,6 +121,9 @@ wait:
 		t.Fatalf("uninterrupted run: %v\n%s\n%s", err, outB.String(), errB.String())
 	}
 	t.Logf("resumed:\n%s", resumed)
+	if ents, _ := os.ReadDir(ckDir); len(ents) != 1 || ents[0].Name() != checkpointFile {
+		t.Errorf("after resuming the checkpoint directory holds %v, want only %s", ents, checkpointFile)
+	}
 	if !bytes.Contains(resumed, []byte("resuming after epoch ")) {
 		t.Errorf("the resumed run does not say where it resumes:\n%s", resumed)
 	}
