@@ -251,7 +251,6 @@ func matchTensors(f *File, plans []nn.LayerPlan) error {
 	return nil
 }
 
-
 // build is nn.New for a config read from a file. The checks before it
 // should leave nn nothing to panic about; should one be missed, the panic
 // becomes an error, as Load promises.
