@@ -5,6 +5,7 @@ package atomicfile
 import (
 	"io/fs"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -17,4 +18,31 @@ func lockTemp(f *os.File) (unlock func()) { return keepFresh(f.Name()) }
 // for StaleAfter.
 func abandoned(name string, info fs.FileInfo, now time.Time) (release func(), ok bool) {
 	return func() {}, now.Sub(info.ModTime()) >= StaleAfter
+}
+
+// keepFresh sets the modification time of the file name to the current
+// time every touchEvery until stop is called; stop returns once it has
+// stopped, and may be called more than once.
+func keepFresh(name string) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(touchEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case now := <-t.C:
+				os.Chtimes(name, time.Time{}, now)
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(done)
+			<-finished
+		})
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -69,32 +68,5 @@ func removeStale(dir, base string, now time.Time) {
 			os.Remove(name)
 			release()
 		}
-	}
-}
-
-// keepFresh sets the modification time of the file name to the current
-// time every touchEvery until stop is called; stop returns once it has
-// stopped, and may be called more than once.
-func keepFresh(name string) (stop func()) {
-	done, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(touchEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case now := <-t.C:
-				os.Chtimes(name, time.Time{}, now)
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			close(done)
-			<-finished
-		})
 	}
 }
