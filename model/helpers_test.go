@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deepnet-go/deepnet/internal/nettest"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -20,20 +21,8 @@ const testSpec = "conv:3x5x5 maxpool:2 relu conv:4x3x3 maxpool:2 relu fc:10:relu
 // weights everywhere, the softmax layer included.
 func testNet(t testing.TB, spec string, seed uint64) *nn.Network {
 	t.Helper()
-	s, err := nn.ParseSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := nn.New(nn.Config{Spec: s, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: 8, Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(seed, 7))
-	for _, p := range net.Params() {
-		for i := range p.Value.Data {
-			p.Value.Data[i] = float32(rng.NormFloat64() * 0.3)
-		}
-	}
+	net := nettest.New(t, spec, nettest.MNIST, 8, seed)
+	nettest.Randomize(net, seed, 0.3)
 	return net
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/internal/f32"
+	"github.com/deepnet-go/deepnet/internal/nettest"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -34,15 +35,7 @@ func synthetic(n int, seed uint64) *data.Set {
 
 func smallNet(t testing.TB, spec string, batch int, seed uint64) *nn.Network {
 	t.Helper()
-	s, err := nn.ParseSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := nn.New(nn.Config{Spec: s, In: nn.Shape{C: 1, H: 8, W: 8}, MaxBatch: batch, Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return net
+	return nettest.New(t, spec, nn.Shape{C: 1, H: 8, W: 8}, batch, seed)
 }
 
 func TestTrainingLearnsAndIsDeterministic(t *testing.T) {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/internal/nettest"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -69,12 +69,7 @@ func TestNewTrainerChecks(t *testing.T) {
 // the same probability and soft targets change nothing.
 func randomNet(t *testing.T) *nn.Network {
 	net := smallNet(t, "fc:8:relu softmax:2", 10, 1)
-	rng := rand.New(rand.NewPCG(5, 6))
-	for _, p := range net.Params() {
-		for i := range p.Value.Data {
-			p.Value.Data[i] = float32(rng.NormFloat64())
-		}
-	}
+	nettest.Randomize(net, 5, 1)
 	return net
 }
 

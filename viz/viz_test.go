@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/internal/nettest"
 	"github.com/deepnet-go/deepnet/tensor"
 )
 
@@ -94,14 +94,7 @@ func TestKernels(t *testing.T) {
 }
 
 func TestFeatureMaps(t *testing.T) {
-	spec, err := nn.ParseSpec("conv:4x5x5 maxpool:2 relu fc:10:relu softmax:10")
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := nn.New(nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: 1, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := nettest.New(t, "conv:4x5x5 maxpool:2 relu fc:10:relu softmax:10", nettest.MNIST, 1, 3)
 	x := make([]float32, 28*28)
 	for i := range x {
 		if r, c := i/28, i%28; (r-14)*(r-14)+(c-14)*(c-14) < 60 && (r-14)*(r-14)+(c-14)*(c-14) > 25 {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deepnet-go/deepnet/internal/nettest"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
@@ -89,14 +90,7 @@ func TestHostileInputs(t *testing.T) {
 // edit, to dir/name.
 func saveNetwork(t *testing.T, dir, name, spec string, edit func(*nn.Network)) string {
 	t.Helper()
-	s, err := nn.ParseSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := nn.New(nn.Config{Spec: s, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: 1, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := nettest.New(t, spec, nettest.MNIST, 1, 1)
 	if edit != nil {
 		edit(net)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/data/mnist"
 	"github.com/deepnet-go/deepnet/imageprep"
+	"github.com/deepnet-go/deepnet/internal/nettest"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 )
@@ -201,14 +202,7 @@ func mustLoadMNIST(t *testing.T, dir string) *data.Splits {
 // need a model file but no training.
 func untrainedModel(t *testing.T) string {
 	t.Helper()
-	spec, err := nn.ParseSpec(smallNet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := nn.New(nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: 1, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := nettest.New(t, smallNet, nettest.MNIST, 1, 1)
 	path := filepath.Join(t.TempDir(), "untrained.safetensors")
 	if err := model.Save(path, net, model.Info{}); err != nil {
 		t.Fatal(err)
