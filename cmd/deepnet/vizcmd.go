@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"image"
 	"io"
@@ -32,13 +33,7 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if *out == "" {
-		return fmt.Errorf("--out DIR is required")
-	}
-	if given(fs, "image") && *file != "" {
-		return fmt.Errorf("--image and --file exclude each other")
-	}
-	if err := checkRanges(fs, []rangeCheck{{"image", *index >= 0, "the index of a test image, 0 or more"}}); err != nil {
+	if err := checkVizFlags(fs, *out, *file, *index); err != nil {
 		return err
 	}
 	if err := mach.apply(); err != nil {
@@ -78,6 +73,18 @@ func runViz(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "test accuracy %.2f%%  (%d of %d correct)\n", 100*r.accuracy(), r.correct, r.n)
 	return nil
+}
+
+// checkVizFlags checks that --out is given, and --image or --file with a
+// usable value.
+func checkVizFlags(fs *flag.FlagSet, out, file string, index int) error {
+	if out == "" {
+		return fmt.Errorf("--out DIR is required")
+	}
+	if given(fs, "image") && file != "" {
+		return fmt.Errorf("--image and --file exclude each other")
+	}
+	return checkRanges(fs, []rangeCheck{{"image", index >= 0, "the index of a test image, 0 or more"}})
 }
 
 // drawTestSet classifies the test set and writes its misclassified digits
