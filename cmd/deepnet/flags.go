@@ -21,9 +21,14 @@ func dataFlag(fs *flag.FlagSet) *string {
 }
 
 // loadMNIST loads MNIST from --data's directory, or finds it (see
-// mnist.LoadDefault).
+// mnist.Locate), its files' headers checked against memoryLimit before
+// any data are read.
 func loadMNIST(dir string, log io.Writer) (*data.Splits, error) {
-	return mnist.LoadDefault(dir, log)
+	found, err := mnist.Locate(mnist.LocateOptions{Dir: dir, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	return mnist.LoadWithin(found, memoryLimit)
 }
 
 // modelFlag declares --model, the model file a command reads.

@@ -13,8 +13,10 @@ import (
 	"github.com/deepnet-go/deepnet/train"
 )
 
-// memoryLimit is the budget, in bytes, of the networks a command builds or
-// loads, from --max-memory (0: the library's default, nn.DefaultMaxMemory).
+// memoryLimit is the budget, in bytes, from --max-memory, of the networks
+// a command builds or loads (with their training) and of the data it reads
+// (0: the libraries' defaults, nn.DefaultMaxMemory and
+// data.DefaultMaxBytes).
 var memoryLimit int64
 
 // machine is the flags that say how much of the machine a command may
@@ -40,7 +42,7 @@ func (m machine) apply() error {
 
 // memoryFlag declares --max-memory; applyMemory reads it.
 func memoryFlag(fs *flag.FlagSet) *string {
-	return fs.String("max-memory", "", fmt.Sprintf("the most memory a network and its training may take, such as 512MB or 4GB (default: a quarter of this machine's memory, at most %s)", nn.FormatBytes(nn.MemoryCap)))
+	return fs.String("max-memory", "", fmt.Sprintf("the most memory the data, and a network with its training, may each take, such as 512MB or 4GB (default: a quarter of this machine's memory, at most %s, for a network; 1 GB for the data)", nn.FormatBytes(nn.MemoryCap)))
 }
 
 // applyMemory sets memoryLimit from --max-memory, when it was given.
