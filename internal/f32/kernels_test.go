@@ -220,6 +220,11 @@ func TestKernelsNoAlloc(t *testing.T) {
 		"AvgPool":         func() { AvgPool(planes, 200, 24, 24, 2, 2, pooled) },
 		"Axpy":            func() { Axpy(0.5, big, big) },
 		"AddColVector":    func() { AddColVector(20, 5760, big, big[1000:], 5760) },
+		"SGDUpdate":       func() { SGDUpdate(big[:1<<18], big[1<<18:2<<18], 0, 0) },
+		"MomentumUpdate":  func() { MomentumUpdate(big[:1<<18], big[1<<18:2<<18], big[2<<18:3<<18], 0, 0, 0.9, true) },
+		"AdamUpdate":      func() { AdamUpdate(big[:1<<18], big[1<<18:2<<18], big[2<<18:3<<18], big[3<<18:], AdamScalars{Eps: 1}) },
+		"RMSpropUpdate":   func() { RMSpropUpdate(big[:1<<18], big[1<<18:2<<18], big[2<<18:3<<18], 0, 0, 0.99, 0.01, 1) },
+		"SumSquares":      func() { SumSquares(big) },
 	}
 	for name, f := range checks {
 		if a := testing.AllocsPerRun(5, f); a != 0 {
