@@ -1,6 +1,7 @@
 // Package torchref reads testdata/torch_layers.json, the PyTorch float64
 // references that testdata/torch_layers.py writes, for the tests of nn and
-// train.
+// train, and files of the same form (testdata/torch_optim.json, the
+// optimisers').
 package torchref
 
 import (
@@ -72,26 +73,33 @@ func (t Tensor) F32() []float32 {
 }
 
 // Path is testdata/torch_layers.json of this module.
-func Path() string {
+func Path() string { return TestdataPath("torch_layers.json") }
+
+// TestdataPath is the file name in testdata/ of this module.
+func TestdataPath(name string) string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "torch_layers.json")
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", name)
 }
 
-var load = sync.OnceValues(func() (map[string]Case, error) {
-	raw, err := os.ReadFile(Path())
+var load = sync.OnceValues(func() (map[string]Case, error) { return Load(Path()) })
+
+// Cases returns every case of testdata/torch_layers.json by name (read
+// once).
+func Cases() (map[string]Case, error) { return load() }
+
+// Load reads every case of the references file path by name.
+func Load(path string) (map[string]Case, error) {
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var file struct{ Cases []Case }
 	if err := json.Unmarshal(raw, &file); err != nil {
-		return nil, fmt.Errorf("%s: %v", Path(), err)
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	cases := make(map[string]Case, len(file.Cases))
 	for _, c := range file.Cases {
 		cases[c.Name] = c
 	}
 	return cases, nil
-})
-
-// Cases returns every case by name (read once).
-func Cases() (map[string]Case, error) { return load() }
+}
