@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -29,17 +30,26 @@ type Checkpoint struct {
 // Metadata keys and tensor name prefixes of a checkpoint file, beside a
 // model file's own.
 const (
-	ckptNext     = "checkpoint.next_epoch"
-	ckptResult   = "checkpoint.result"
-	ckptVelocity = "velocity/"
-	ckptBest     = "best/"
+	ckptNext   = "checkpoint.next_epoch"
+	ckptResult = "checkpoint.result"
+	ckptBest   = "best/"
+	// ckptOptimizer is the optimiser's name (absent from the checkpoints
+	// of SGD written before there were others), ckptSteps its step counts
+	// (JSON: parameter name → steps). Its slots are tensors named
+	// slot/parameter ("velocity/0.weight", "exp_avg/0.weight").
+	ckptOptimizer = "checkpoint.optimizer"
+	ckptSteps     = "checkpoint.optimizer_steps"
 )
+
+// slotNames are the names of every optimiser's slots, so that a
+// checkpoint's slots that the run's optimiser lacks are found.
+var slotNames = []string{"velocity", "exp_avg", "exp_avg_sq", "square_avg"}
 
 // WriteCheckpoint saves obj's model (with its state beyond the parameters),
 // the optimiser's state and ck to path atomically: a model file
 // (model.Load reads it with IgnoreExtra) with extra tensors and metadata.
 // info is stored as the model's training info.
-func WriteCheckpoint(path string, obj Objective, opt *SGD, ck *Checkpoint, info model.Info) error {
+func WriteCheckpoint(path string, obj Objective, opt Optimizer, ck *Checkpoint, info model.Info) error {
 	f, err := obj.Encode(info)
 	if err != nil {
 		return err
@@ -51,10 +61,12 @@ func WriteCheckpoint(path string, obj Objective, opt *SGD, ck *Checkpoint, info 
 	f.Metadata[ckptNext] = strconv.Itoa(ck.Next)
 	f.Metadata[ckptResult] = string(res)
 	params := obj.Params()
-	for i, p := range params {
-		if opt != nil && i < len(opt.Velocity) && opt.Velocity[i] != nil {
-			f.Tensors = append(f.Tensors, model.Tensor{Name: ckptVelocity + p.Name, Shape: p.Value.Shape, Data: opt.Velocity[i]})
+	if opt != nil {
+		if err := saveOptimizer(f, params, opt); err != nil {
+			return err
 		}
+	}
+	for i, p := range params {
 		if ck.Best != nil {
 			f.Tensors = append(f.Tensors, model.Tensor{Name: ckptBest + p.Name, Shape: p.Value.Shape, Data: ck.Best[i]})
 		}
@@ -140,7 +152,7 @@ type SavedState struct {
 
 // restore makes ck the saved state for a run of cfg whose parameters are
 // params and optimiser opt, or says why the run cannot continue it.
-func (st *SavedState) restore(ck *Checkpoint, params []*nn.Param, opt *SGD, cfg Config) error {
+func (st *SavedState) restore(ck *Checkpoint, params []*nn.Param, opt Optimizer, cfg Config) error {
 	if st.Next > cfg.Epochs {
 		return fmt.Errorf("train: resuming: the checkpoint has trained %d epochs, more than the run's %d", st.Next, cfg.Epochs)
 	}
@@ -148,7 +160,7 @@ func (st *SavedState) restore(ck *Checkpoint, params []*nn.Param, opt *SGD, cfg 
 		return fmt.Errorf("train: resuming: the checkpoint holds %d parameters, the run trains %d", len(st.params), len(params))
 	}
 	ck.Next, ck.Result, ck.Best = st.Next, st.Result, st.Best
-	if err := st.restoreVelocity(params, opt); err != nil {
+	if err := st.restoreOptimizer(params, opt); err != nil {
 		return err
 	}
 	if err := checkResumed(&ck.Result, cfg); err != nil {
@@ -157,20 +169,93 @@ func (st *SavedState) restore(ck *Checkpoint, params []*nn.Param, opt *SGD, cfg 
 	return st.restoreAverage(ck.average)
 }
 
-// restoreVelocity copies the saved momentum into opt.
-func (st *SavedState) restoreVelocity(params []*nn.Param, opt *SGD) error {
-	for i, p := range params {
-		v := st.file.Tensor(ckptVelocity + p.Name)
-		switch {
-		case v == nil && i < len(opt.Velocity) && opt.Velocity[i] != nil && p.Grad != nil:
-			return fmt.Errorf("checkpoint has no velocity for %s (was it trained without momentum?)", p.Name)
-		case v != nil && (i >= len(opt.Velocity) || len(opt.Velocity[i]) != len(v.Data)):
-			return fmt.Errorf("checkpoint has momentum for %s but the run has none", p.Name)
-		case v != nil:
-			copy(opt.Velocity[i], v.Data)
+// saveOptimizer adds opt's name, slots and step counts to f.
+func saveOptimizer(f *model.File, params []*nn.Param, opt Optimizer) error {
+	f.Metadata[ckptOptimizer] = opt.Name()
+	st := opt.State()
+	for _, s := range st.Slots {
+		for i, p := range params {
+			if i < len(s.Data) && s.Data[i] != nil {
+				f.Tensors = append(f.Tensors, model.Tensor{Name: s.Name + "/" + p.Name, Shape: p.Value.Shape, Data: s.Data[i]})
+			}
 		}
 	}
+	if st.Steps == nil {
+		return nil
+	}
+	steps := make(map[string]int64, len(params))
+	for i, p := range params {
+		if p.Grad != nil && i < len(st.Steps) {
+			steps[p.Name] = st.Steps[i]
+		}
+	}
+	b, err := json.Marshal(steps)
+	f.Metadata[ckptSteps] = string(b)
+	return err
+}
+
+// restoreOptimizer copies the saved state of the optimiser into opt, or
+// says why it cannot: the checkpoint was made by another optimiser, or
+// with momentum when the run has none, or the other way round.
+func (st *SavedState) restoreOptimizer(params []*nn.Param, opt Optimizer) error {
+	saved := cmp.Or(st.file.Metadata[ckptOptimizer], OptimizerSGD)
+	if saved != opt.Name() {
+		return fmt.Errorf("train: resuming: the checkpoint was trained with %s, this run would continue with %s (a run resumes with the optimiser it started with)", saved, opt.Name())
+	}
+	state := opt.State()
+	for i, p := range params {
+		for _, s := range state.Slots {
+			if p.Grad == nil || i >= len(s.Data) || s.Data[i] == nil {
+				continue
+			}
+			v := st.file.Tensor(s.Name + "/" + p.Name)
+			switch {
+			case v == nil && s.Name == "velocity":
+				return fmt.Errorf("checkpoint has no velocity for %s (was it trained without momentum?)", p.Name)
+			case v == nil:
+				return fmt.Errorf("checkpoint has no %s for %s", s.Name, p.Name)
+			case len(v.Data) != len(s.Data[i]):
+				return fmt.Errorf("checkpoint's %s for %s: %d values, want %d", s.Name, p.Name, len(v.Data), len(s.Data[i]))
+			}
+			copy(s.Data[i], v.Data)
+		}
+		for _, name := range slotNames {
+			if st.file.Tensor(name+"/"+p.Name) != nil && !hasSlot(state, name) {
+				if name == "velocity" {
+					return fmt.Errorf("checkpoint has momentum for %s but the run has none", p.Name)
+				}
+				return fmt.Errorf("checkpoint has %s for %s but the run's %s keeps none", name, p.Name, opt.Name())
+			}
+		}
+	}
+	if state.Steps == nil {
+		return nil
+	}
+	var steps map[string]int64
+	if err := json.Unmarshal([]byte(st.file.Metadata[ckptSteps]), &steps); err != nil {
+		return fmt.Errorf("checkpoint: the optimiser's step counts: %v", err)
+	}
+	for i, p := range params {
+		if p.Grad == nil || i >= len(state.Steps) {
+			continue
+		}
+		n, ok := steps[p.Name]
+		if !ok || n < 0 {
+			return fmt.Errorf("checkpoint: no step count for %s", p.Name)
+		}
+		state.Steps[i] = n
+	}
 	return nil
+}
+
+// hasSlot reports whether st has a slot called name.
+func hasSlot(st OptimizerState, name string) bool {
+	for _, s := range st.Slots {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // candidate reports whether rec may be selected as the run's result: the

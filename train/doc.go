@@ -1,8 +1,9 @@
 // Package train trains models with stochastic gradient descent on
 // mini-batches, as network3.py: L2 regularisation of the weights scaled by
-// the number of mini-batches, and, beyond the book, momentum, learning-rate
-// schedules, early stopping, stochastic weight averaging (average.go) and
-// checkpoints that resume to the same weights.
+// the number of mini-batches, and, beyond the book, momentum, Adam and
+// RMSprop, gradient clipping, learning-rate schedules, early stopping,
+// stochastic weight averaging (average.go) and checkpoints that resume to
+// the same weights.
 //
 // # The loop and its objectives
 //
@@ -30,9 +31,31 @@
 // through views of each image. Only the candidates: the other epochs, which
 // cannot be selected, are measured on the images as they are.
 //
+// # Optimisers
+//
+// An Optimizer updates the parameters from their gradients: SGD (network3's,
+// with momentum or Nesterov's beyond it), Adam and RMSprop, chosen by
+// Config.Optimizer. They are PyTorch's torch.optim.SGD, Adam and RMSprop
+// (testdata/torch_optim.json holds PyTorch's steps), with one convention of
+// network3's kept for all: the L2 term λ/B·w (B the mini-batches of an
+// epoch) is added to the gradient of the weights, not the biases, before
+// anything else, so Adam's L2 is torch.optim.Adam's coupled weight_decay
+// (not AdamW's) and λ means the same whatever the optimiser. Their
+// per-weight arithmetic is internal/f32's kernels; what depends on the step
+// alone (Adam's bias corrections, per parameter, as PyTorch counts steps) is
+// computed once in float64. Their state (velocity, moments and step counts,
+// mean squares) is part of a checkpoint, under the optimiser's name: a run
+// resumes only with the optimiser it started with.
+//
 // A step updates each layer's weights as soon as its gradients are final
 // (nn.Network.BackwardFrom), which reads them while they are in cache and
 // gives the same weights as one update after the whole backward pass.
+// Gradient clipping (Config.ClipNorm, ClipGradNorm: PyTorch's
+// clip_grad_norm_) needs the norm of every gradient before any update, so
+// with it the backward pass runs whole, the norm is summed in float64 in
+// a fixed order (the same for any number of workers), the gradients are
+// scaled and then every parameter is updated; without it the fused path is
+// unchanged.
 //
 // Invariants: a training step (Trainer.Step) does not allocate; the same seed
 // gives the same example order, the same dropout masks and the same weights,

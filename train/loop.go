@@ -20,8 +20,20 @@ type Config struct {
 	// classification the network's MaxBatch).
 	Batch       int
 	Eta, Lambda float64
-	Momentum    float64
-	Nesterov    bool
+	// Optimizer selects the update (ParseOptimizer): "sgd" (or ""),
+	// network3's SGD, with Momentum and Nesterov; "adam" or
+	// "adam:BETA1:BETA2:EPS"; "rmsprop" or "rmsprop:ALPHA:EPS". Each adds
+	// network3's λ/B·w to the gradient of the weights.
+	Optimizer string
+	// Momentum and Nesterov are SGD's (0 and false with another
+	// optimiser).
+	Momentum float64
+	Nesterov bool
+	// ClipNorm, when positive, scales each mini-batch's gradients so that
+	// their L2 norm, taken over all trained parameters together, is at
+	// most ClipNorm (ClipGradNorm), before the L2 term and the update (0:
+	// no clipping).
+	ClipNorm float64
 	// Schedule scales Eta per epoch (constant when nil).
 	Schedule Schedule
 	// Seed fixes the order of the examples in every epoch and the

@@ -36,7 +36,9 @@ type Objective interface {
 	// Step trains on the training examples idx: it returns their mean
 	// cost and writes every trained parameter's gradient, calling update
 	// with each group of parameters as soon as their gradients are final
-	// (see nn.Network.BackwardFrom). It must not allocate.
+	// (see nn.Network.BackwardFrom). update is nil when the trainer needs
+	// every gradient before it updates any (gradient clipping): Step then
+	// only writes them. It must not allocate.
 	Step(idx []int, update func([]*nn.Param)) float64
 	// Measure scores the parameters as they are on validation and test
 	// data: higher is better (accuracy, for classification). candidate

@@ -73,14 +73,26 @@ func (r *reconstruction) meanSquaredError(set *data.Set) float64 {
 	return sum / float64(set.N*set.Pixels())
 }
 
-// TestFitAnotherObjective trains the reconstruction objective with Fit:
-// the error falls; the best epoch is kept; a run stopped after two epochs
-// and resumed from its checkpoint ends with the same weights and records
-// as one that never stopped.
+// TestFitAnotherObjective trains the reconstruction objective with Fit,
+// with every optimiser and weight averaging: the error falls; the best
+// epoch is kept; a run stopped after two epochs and resumed from its
+// checkpoint ends with the same weights and records as one that never
+// stopped.
 func TestFitAnotherObjective(t *testing.T) {
+	for _, o := range optimizers {
+		t.Run(o.name, func(t *testing.T) {
+			cfg := Config{Epochs: 4, Batch: 10, Eta: 0.5, Seed: 2, KeepBest: true, Average: 2}
+			o.set(&cfg)
+			testFitAnotherObjective(t, cfg)
+		})
+	}
+}
+
+// testFitAnotherObjective is TestFitAnotherObjective with cfg, which
+// averages 2 epochs.
+func testFitAnotherObjective(t *testing.T, cfg Config) {
 	d := &data.Splits{Train: synthetic(200, 1), Validation: synthetic(50, 2), Test: synthetic(50, 3)}
 	const spec = "fc:16:sigmoid dropout:0.2 fc:64:sigmoid"
-	cfg := Config{Epochs: 4, Batch: 10, Eta: 0.5, Momentum: 0.5, Seed: 2, KeepBest: true, Average: 2}
 	whole := smallNet(t, spec, 10, 7)
 	res, err := Fit(context.Background(), newReconstruction(whole, d, 10), cfg)
 	if err != nil {
@@ -118,6 +130,12 @@ func TestFitAnotherObjective(t *testing.T) {
 	}
 	if len(res2.Epochs) != len(res.Epochs) || res2.BestEpoch != res.BestEpoch {
 		t.Fatalf("resumed records %+v, uninterrupted %+v", res2.Epochs, res.Epochs)
+	}
+	// The epochs after the interruption too, whichever epoch is kept.
+	for i, e := range res.Epochs {
+		if g := res2.Epochs[i]; g.Validation != e.Validation || g.Cost != e.Cost {
+			t.Fatalf("resumed %s: validation %v, cost %v; uninterrupted %v, %v", e.Name(), g.Validation, g.Cost, e.Validation, e.Cost)
+		}
 	}
 	for i, p := range whole.Params() {
 		for j, v := range p.Value.Data {

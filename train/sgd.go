@@ -52,6 +52,17 @@ func NewSGD(params []*nn.Param, eta, lambda float64, batches int, momentum float
 	return o
 }
 
+// Name returns "sgd", with momentum or without.
+func (o *SGD) Name() string { return OptimizerSGD }
+
+// State returns the velocity when there is momentum.
+func (o *SGD) State() OptimizerState {
+	if o.Velocity == nil {
+		return OptimizerState{}
+	}
+	return OptimizerState{Slots: []Slot{{"velocity", o.Velocity}}}
+}
+
 // Step updates params (all those NewSGD was given, or some of them) from
 // their gradients with learning rate eta (the schedule's rate for this
 // step). It does not allocate.

@@ -10,13 +10,18 @@ import (
 	"github.com/deepnet-go/deepnet/nn"
 )
 
-// Trainer runs the epochs of one training run of an Objective with SGD; it
-// owns every buffer a step needs, so a step does not allocate.
+// Trainer runs the epochs of one training run of an Objective with an
+// Optimizer; it owns every buffer a step needs, so a step does not
+// allocate.
 type Trainer struct {
-	obj   Objective
-	cfg   Config
-	opt   *SGD
-	order []int
+	obj     Objective
+	cfg     Config
+	opt     Optimizer
+	batches int
+	// trained are the objective's parameters with a gradient: those
+	// gradient clipping measures.
+	trained []*nn.Param
+	order   []int
 	// update applies the optimiser to one group of parameters with the
 	// step's rate, stepEta, inside the objective's backward pass.
 	update  func([]*nn.Param)
@@ -24,16 +29,22 @@ type Trainer struct {
 }
 
 // NewTrainer prepares training obj with the loop settings of cfg (Epochs,
-// Batch, Eta, Lambda, Momentum, Nesterov, Schedule, Seed, SelectLast,
-// Patience). The error says what does not fit.
+// Batch, Eta, Lambda, Optimizer, Momentum, Nesterov, ClipNorm, Schedule,
+// Seed, SelectLast, Patience). The error says what does not fit.
 func NewTrainer(obj Objective, cfg Config) (*Trainer, error) {
 	if err := cfg.checkLoop(obj); err != nil {
 		return nil, err
 	}
 	batches := obj.Examples() / cfg.Batch
-	t := &Trainer{obj: obj, cfg: cfg,
-		opt:   NewSGD(obj.Params(), cfg.Eta, cfg.Lambda, batches, cfg.Momentum, cfg.Nesterov),
-		order: make([]int, obj.Examples()),
+	opt, err := NewOptimizer(cfg, obj.Params(), batches)
+	if err != nil {
+		return nil, err
+	}
+	t := &Trainer{obj: obj, cfg: cfg, opt: opt, batches: batches, order: make([]int, obj.Examples())}
+	for _, p := range obj.Params() {
+		if p.Grad != nil {
+			t.trained = append(t.trained, p)
+		}
 	}
 	t.update = func(ps []*nn.Param) { t.opt.Step(ps, t.stepEta) }
 	return t, nil
@@ -54,6 +65,8 @@ func (cfg *Config) checkLoop(obj Objective) error {
 		return fmt.Errorf("train: L2 regularisation λ %v must be finite and not negative", cfg.Lambda)
 	case !(cfg.Momentum >= 0 && cfg.Momentum < 1):
 		return fmt.Errorf("train: momentum %v outside [0, 1)", cfg.Momentum)
+	case !(cfg.ClipNorm >= 0) || math.IsInf(cfg.ClipNorm, 0):
+		return fmt.Errorf("train: gradient clipping norm %v must be finite and not negative (0: no clipping)", cfg.ClipNorm)
 	case cfg.Patience < 0:
 		return fmt.Errorf("train: patience %d is negative", cfg.Patience)
 	case cfg.Average < 0:
@@ -61,11 +74,13 @@ func (cfg *Config) checkLoop(obj Objective) error {
 	case cfg.SelectLast < 0 || cfg.SelectLast > cfg.Epochs || (cfg.SelectLast > 0 && cfg.Patience > 0):
 		return fmt.Errorf("train: selecting among the last %d epochs: want 0..%d epochs and no early stopping (patience %d)", cfg.SelectLast, cfg.Epochs, cfg.Patience)
 	}
-	return nil
+	_, err := cfg.optimizerSpec()
+	return err
 }
 
-// Optimizer returns the trainer's SGD, whose state a checkpoint saves.
-func (t *Trainer) Optimizer() *SGD { return t.opt }
+// Optimizer returns the trainer's optimiser, whose state a checkpoint
+// saves.
+func (t *Trainer) Optimizer() Optimizer { return t.opt }
 
 // eta returns the learning rate of epoch: Eta scaled by the schedule.
 func (t *Trainer) eta(epoch int) float64 {
@@ -87,7 +102,7 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	}
 	rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
 	b := t.cfg.Batch
-	batches := t.opt.Batches
+	batches := t.batches
 	eta := t.eta(epoch)
 	var total float64
 	for k := 0; k < batches; k++ {
@@ -107,10 +122,20 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 }
 
 // Step trains on the examples idx (one mini-batch) with learning rate eta
-// and returns the mini-batch's cost (without the L2 term).
+// and returns the mini-batch's cost (without the L2 term). Without
+// clipping each layer's parameters are updated inside the backward pass,
+// as soon as their gradients are final; with Config.ClipNorm the norm
+// needs every gradient first, so the backward pass runs whole, then the
+// gradients are clipped and every parameter updated.
 func (t *Trainer) Step(idx []int, eta float64) float64 {
 	t.stepEta = eta
-	return t.obj.Step(idx, t.update)
+	if t.cfg.ClipNorm == 0 {
+		return t.obj.Step(idx, t.update)
+	}
+	cost := t.obj.Step(idx, nil)
+	ClipGradNorm(t.trained, t.cfg.ClipNorm)
+	t.opt.Step(t.trained, eta)
+	return cost
 }
 
 // ErrDiverged matches (errors.Is) every *DivergedError.
@@ -136,8 +161,9 @@ func (e *DivergedError) Is(target error) bool { return target == ErrDiverged }
 // MemoryNeeded returns the bytes a run of cfg takes for a network planned as
 // plans and built for maxBatch examples, before anything is allocated: the
 // network's own (nn.MemoryOf), the copies of its parameters the run keeps
-// (momentum, the averaged weights, the best epoch's weights), and the
-// mini-batch's and the evaluation's inputs.
+// (the optimiser's state: momentum's velocity, Adam's two moments,
+// RMSprop's mean square; the averaged weights; the best epoch's weights),
+// and the mini-batch's and the evaluation's inputs.
 func MemoryNeeded(plans []nn.LayerPlan, maxBatch int, cfg Config) int64 {
 	total := nn.MemoryOf(plans, maxBatch).Total()
 	var params int64
@@ -147,8 +173,15 @@ func MemoryNeeded(plans []nn.LayerPlan, maxBatch int, cfg Config) int64 {
 		}
 	}
 	copies := int64(0)
-	if cfg.Momentum != 0 {
+	switch spec, _ := ParseOptimizer(cfg.Optimizer); spec.Name {
+	case OptimizerAdam:
+		copies += 2 // the two moments
+	case OptimizerRMSprop:
 		copies++
+	case OptimizerSGD:
+		if cfg.Momentum != 0 {
+			copies++
+		}
 	}
 	if cfg.Average > 0 {
 		copies++

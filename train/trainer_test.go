@@ -40,6 +40,22 @@ func TestStepDoesNotAllocate(t *testing.T) {
 			t.Fatalf("teacher weight %v: %v allocations per training step", alpha, a)
 		}
 	}
+	// Every optimiser, with gradient clipping and without.
+	for _, o := range optimizers {
+		for _, clip := range []float64{0, 0.1} {
+			net := smallNet(t, "conv:4x3x3 batchnorm maxpool:2 relu dropout:0.3 fc:16:relu softmax:2", 10, 1)
+			cfg := Config{Epochs: 1, Batch: 10, Eta: 0.1, Lambda: 0.1, ClipNorm: clip}
+			o.set(&cfg)
+			tr, err := newClassifierTrainer(net, set, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+			if a := testing.AllocsPerRun(20, func() { tr.Step(idx, 0.1) }); a != 0 {
+				t.Errorf("%s, clipping at %v: %v allocations per training step", o.name, clip, a)
+			}
+		}
+	}
 }
 
 func TestNewTrainerChecks(t *testing.T) {
@@ -53,6 +69,12 @@ func TestNewTrainerChecks(t *testing.T) {
 		{Config{Batch: 10, Eta: 0}, "learning rate"},
 		{Config{Batch: 10, Eta: 0.1, Lambda: -1}, "λ -1"},
 		{Config{Batch: 10, Eta: 0.1, Momentum: 1}, "momentum"},
+		{Config{Batch: 10, Eta: 0.1, Optimizer: "adamw"}, `unknown optimiser "adamw"`},
+		{Config{Batch: 10, Eta: 0.1, Optimizer: "adam:2"}, "β1 2 outside [0, 1)"},
+		{Config{Batch: 10, Eta: 0.1, Optimizer: "adam", Momentum: 0.9}, "momentum 0.9 (Nesterov false) is SGD's; adam keeps its own"},
+		{Config{Batch: 10, Eta: 0.1, Optimizer: "rmsprop", Nesterov: true}, "is SGD's; rmsprop"},
+		{Config{Batch: 10, Eta: 0.1, ClipNorm: -1}, "clipping norm -1"},
+		{Config{Batch: 10, Eta: 0.1, ClipNorm: math.Inf(1)}, "clipping norm +Inf"},
 		{Config{Batch: 10, Eta: 0.1, LabelSmoothing: 1}, "label smoothing"},
 		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 1.5}, "teacher weight"},
 		{Config{Batch: 10, Eta: 0.1, TeacherWeight: 0.5, Teacher: make([]float32, 10)}, "want 200"},
@@ -170,7 +192,8 @@ func TestLabelsCheckedAgainstTheNetwork(t *testing.T) {
 }
 
 // TestMemoryNeeded counts the network, one copy of the parameters for each
-// of momentum, averaging and the best epoch, and the inputs.
+// of momentum (two for Adam's moments, one for RMSprop's mean square),
+// averaging and the best epoch, and the inputs.
 func TestMemoryNeeded(t *testing.T) {
 	spec, _ := nn.ParseSpec("fc:10 softmax:2")
 	plans, _ := nn.Plan(spec, nn.Shape{C: 1, H: 8, W: 8})
@@ -182,6 +205,8 @@ func TestMemoryNeeded(t *testing.T) {
 	}{
 		{Config{Batch: 10}, 0},
 		{Config{Batch: 10, Momentum: 0.9, Average: 3, KeepBest: true}, 3},
+		{Config{Batch: 10, Optimizer: "adam"}, 2},
+		{Config{Batch: 10, Optimizer: "rmsprop", KeepBest: true}, 2},
 	} {
 		if got, want := MemoryNeeded(plans, 100, c.cfg), net+4*c.copies*params+4*64*110; got != want {
 			t.Errorf("%+v: %d bytes, want %d", c.cfg, got, want)
