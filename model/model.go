@@ -28,6 +28,12 @@ type Info struct {
 	Eta      float64 `json:"eta,omitempty"`
 	Lambda   float64 `json:"lambda,omitempty"`
 	Momentum float64 `json:"momentum,omitempty"`
+	// Optimizer is the optimiser with its hyper-parameters, as
+	// train.ParseOptimizer reads it ("sgd", "adam:0.9:0.999:1e-08"...;
+	// empty in files written before deepnet had others, which are SGD's).
+	Optimizer string `json:"optimizer,omitempty"`
+	// ClipNorm is the global norm the gradients were clipped to (0: none).
+	ClipNorm float64 `json:"clip_norm,omitempty"`
 	// LabelSmoothing is the ε the network was trained with (0: none).
 	LabelSmoothing float64 `json:"label_smoothing,omitempty"`
 	// Teachers are the model files whose mean probabilities, softened at
