@@ -28,6 +28,11 @@ type Preset struct {
 	Momentum float64
 	// Nesterov selects Nesterov momentum.
 	Nesterov bool
+	// Optimizer is Config.Optimizer ("" or "sgd": network3's SGD, with
+	// Momentum and Nesterov).
+	Optimizer string
+	// ClipNorm is Config.ClipNorm (0: no gradient clipping).
+	ClipNorm float64
 	// LabelSmoothing is Config.LabelSmoothing (0: none).
 	LabelSmoothing float64
 	// Schedule is the learning-rate schedule (train.ParseSchedule).

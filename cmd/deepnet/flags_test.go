@@ -30,6 +30,13 @@ var presetFlags = []struct {
 	{[]string{"--init", "network3"}, []string{"Init"}, func(n nn.Config, _ train.Config) bool { return n.Init == nn.InitNetwork3 }},
 	{[]string{"--momentum", "0"}, []string{"Momentum"}, func(_ nn.Config, c train.Config) bool { return c.Momentum == 0 }},
 	{[]string{"--nesterov=false"}, []string{"Nesterov"}, func(_ nn.Config, c train.Config) bool { return !c.Nesterov }},
+	// Optimizer's zero value, "", is SGD's, which the flag spells "sgd"
+	// (the everything preset's): the flag gives another optimiser, whose
+	// moments replace the preset's momentum.
+	{[]string{"--optimizer", "adam"}, []string{"Optimizer"}, func(_ nn.Config, c train.Config) bool {
+		return c.Optimizer == "adam" && c.Momentum == 0 && !c.Nesterov
+	}},
+	{[]string{"--clip", "0"}, []string{"ClipNorm"}, func(_ nn.Config, c train.Config) bool { return c.ClipNorm == 0 }},
 	{[]string{"--label-smoothing", "0"}, []string{"LabelSmoothing"}, func(_ nn.Config, c train.Config) bool { return c.LabelSmoothing == 0 }},
 	{[]string{"--schedule", "const"}, []string{"Schedule"}, func(_ nn.Config, c train.Config) bool { return c.Schedule == nil }},
 	{[]string{"--shift", "0"}, []string{"Augment.MaxShift"}, func(_ nn.Config, c train.Config) bool { return c.Augment.MaxShift == 0 }},
@@ -44,6 +51,10 @@ var presetFlags = []struct {
 	{[]string{"--tta", "none"}, []string{"TTA"}, func(_ nn.Config, c train.Config) bool { return augment.Plain(c.Views) }},
 }
 
+// alsoSets lists, by the first field a flag sets, the fields it changes
+// beyond its own: an optimiser other than SGD drops the preset's momentum.
+var alsoSets = map[string][]string{"Optimizer": {"Momentum", "Nesterov"}}
+
 // notFlags are the preset's fields that no flag sets: its name and
 // descriptions, and Expanded, the training data it needs.
 var notFlags = []string{"Name", "Book", "About", "Expect", "Expanded"}
@@ -51,7 +62,7 @@ var notFlags = []string{"Name", "Book", "About", "Expect", "Expanded"}
 // everything is a preset whose every setting differs from its zero value
 // and from the values presetFlags give.
 var everything = train.Preset{Name: "everything", Spec: "fc:30:relu softmax:10", Epochs: 5, Batch: 20, Eta: 0.1, Lambda: 0.1,
-	Expanded: true, Book: 99, Init: "he", Momentum: 0.9, Nesterov: true, LabelSmoothing: 0.1, Schedule: "cosine",
+	Expanded: true, Book: 99, Init: "he", Momentum: 0.9, Nesterov: true, Optimizer: "sgd", ClipNorm: 5, LabelSmoothing: 0.1, Schedule: "cosine",
 	Augment: augment.Config{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1, ElasticAlpha: 34, ElasticSigma: 4},
 	Average: 3, SelectLast: 3, TTA: "shifts", About: "a preset that sets everything", Expect: "nothing"}
 
@@ -123,7 +134,7 @@ func TestGivenFlagsOverridePreset(t *testing.T) {
 			// The others are left as the preset has them.
 			n0, cfg0 := resolveArgs(t, everything)
 			for _, o := range presetFlags {
-				if !slices.Equal(o.fields, c.fields) && o.holds(n, cfg) != o.holds(n0, cfg0) {
+				if !slices.Equal(o.fields, c.fields) && !slices.Contains(alsoSets[c.fields[0]], o.fields[0]) && o.holds(n, cfg) != o.holds(n0, cfg0) {
 					t.Errorf("it also changed what %v sets", o.args)
 				}
 			}
@@ -170,5 +181,40 @@ func TestPresetQuickMomentumOff(t *testing.T) {
 	}
 	if _, cfg, _, err := f.settings(); err != nil || cfg.Momentum != 0.7 {
 		t.Errorf("--momentum 0 --momentum 0.7: momentum %v, error %v; want 0.7", cfg.Momentum, err)
+	}
+}
+
+// TestOptimizerFlags: --optimizer adam over a preset with momentum trains
+// with Adam and no momentum (the preset's is SGD's), and --momentum 0
+// may be given with it; the optimiser and the clipping norm reach the
+// configs and the model's training info, in full.
+func TestOptimizerFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--preset", "best", "--optimizer", "adam", "--clip", "2"},
+		{"--preset", "quick", "--optimizer", "adam", "--momentum", "0", "--nesterov=false", "--clip", "2"},
+	} {
+		f := newTrainFlags("train")
+		if err := f.fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		_, cfg, p, err := f.settings()
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if cfg.Optimizer != "adam" || cfg.Momentum != 0 || cfg.Nesterov || cfg.ClipNorm != 2 || p.Optimizer != "adam" || p.Momentum != 0 {
+			t.Errorf("%v: optimiser %q, momentum %v, Nesterov %v, clip %v", args, cfg.Optimizer, cfg.Momentum, cfg.Nesterov, cfg.ClipNorm)
+		}
+		if info := f.info(p, cfg, 1000); info.Optimizer != "adam:0.9:0.999:1e-08" || info.ClipNorm != 2 || info.Momentum != 0 {
+			t.Errorf("%v: info %+v", args, info)
+		}
+	}
+	// SGD, as before: the info names it.
+	f := newTrainFlags("train")
+	_, cfg, p, err := f.settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info := f.info(p, cfg, 1000); info.Optimizer != "sgd" || info.ClipNorm != 0 || info.Momentum != 0.9 {
+		t.Errorf("quick: info %+v", info)
 	}
 }

@@ -21,17 +21,39 @@ import (
 // killed with SIGKILL (no chance to clean up) inside its second epoch or
 // later, resumed from its checkpoint directory to the end, and must print
 // the same epochs and final accuracies, and save the same weights, as the
-// same run left alone.
+// same run left alone: with SGD and momentum (the quick preset's), and
+// with Adam and gradient clipping, whose state is its moments and step
+// counts. Adam's checkpoint is then refused to SGD.
 func TestKillAndResume(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and trains three times; skipped with -short")
+		t.Skip("builds the binary and trains three times per optimiser; skipped with -short")
 	}
 	dir := mnistDir(t)
+	bin := buildBinary(t, t.TempDir())
+	for _, c := range []struct {
+		name string
+		args []string
+	}{{"sgd", nil}, {"adam", []string{"--optimizer", "adam", "--eta", "0.001", "--clip", "1"}}} {
+		t.Run(c.name, func(t *testing.T) {
+			ckDir := killAndResume(t, bin, dir, c.args)
+			if c.name != "adam" {
+				return
+			}
+			_, err := exec.Command(bin, "train", "--resume", ckDir, "--optimizer", "sgd").Output()
+			if msg := string(stderrOf(err)); err == nil || !strings.Contains(msg, "the checkpoint was trained with adam, this run would continue with sgd") || strings.Count(msg, "\n") != 1 {
+				t.Errorf("Adam's checkpoint resumed with --optimizer sgd: %v, %q", err, msg)
+			}
+		})
+	}
+}
+
+// killAndResume is TestKillAndResume with the flags extra, on the MNIST
+// files in dir; it returns the checkpoint directory.
+func killAndResume(t *testing.T, bin, dir string, extra []string) string {
 	tmp := t.TempDir()
-	bin := buildBinary(t, tmp)
 	// About 1-2 s an epoch (training and evaluating 20,000 images).
-	args := []string{"train", "--net", "conv:8x5x5 maxpool:2 relu fc:50:relu softmax:10", "--epochs", "3",
-		"--train-limit", "6000", "--seed", "3", "--data", dir}
+	args := append([]string{"train", "--net", "conv:8x5x5 maxpool:2 relu fc:50:relu softmax:10", "--epochs", "3",
+		"--train-limit", "6000", "--seed", "3", "--data", dir}, extra...)
 	ckDir := filepath.Join(tmp, "run")
 	modelA, modelB := filepath.Join(tmp, "a.safetensors"), filepath.Join(tmp, "b.safetensors")
 
@@ -157,6 +179,7 @@ wait:
 			}
 		}
 	}
+	return ckDir
 }
 
 // resultLines returns train's epoch lines and final line without their

@@ -178,6 +178,9 @@ func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, 
 	fmt.Fprintf(w, "network  %s\n", netCfg.Spec)
 	fmt.Fprintf(w, "training %d images (validation %d, test %d), %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
 		d.Train.N, d.Validation.N, d.Test.N, cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, *c.seed)
+	if line := optimizerLine(cfg); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if teacher != "" {
 		fmt.Fprintln(w, teacher)
 	}
@@ -193,6 +196,23 @@ func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, 
 			printEpoch(w, e, cfg.Epochs)
 		}
 	}
+}
+
+// optimizerLine says how cfg updates the weights when it is not SGD's way
+// (the training line gives η, λ and the momentum is the preset's): the
+// optimiser other than SGD, gradient clipping.
+func optimizerLine(cfg train.Config) string {
+	var parts []string
+	if spec, _ := train.ParseOptimizer(cfg.Optimizer); spec.Name != train.OptimizerSGD {
+		parts = append(parts, "optimiser "+spec.String())
+	}
+	if cfg.ClipNorm > 0 {
+		parts = append(parts, fmt.Sprintf("gradients clipped to L2 norm %g", cfg.ClipNorm))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "update   " + strings.Join(parts, ", ")
 }
 
 // fit trains net, printing each epoch, drawing a progress bar on a

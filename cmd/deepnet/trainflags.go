@@ -33,6 +33,8 @@ type trainFlags struct {
 	eta, lambda          float64
 	momentum, smoothing  float64
 	nesterov             bool
+	optimizer            string
+	clip                 float64
 	schedule             string
 	trainLimit, patience int
 	average, selectLast  int
@@ -59,6 +61,8 @@ func newTrainFlags(name string) *trainFlags {
 	fs.Float64Var(&f.lambda, "lambda", 0, "L2 regularisation λ ≥ 0 (default: the preset's)")
 	fs.Float64Var(&f.momentum, "momentum", 0, "momentum μ in [0, 1) (0: plain SGD as network3; default: the preset's)")
 	fs.BoolVar(&f.nesterov, "nesterov", false, "use Nesterov momentum (default: the preset's; --nesterov=false: classical momentum)")
+	fs.StringVar(&f.optimizer, "optimizer", "", "sgd (with --momentum and --nesterov), adam or rmsprop, as PyTorch's, with λ as network3's; adam:BETA1:BETA2:EPS and rmsprop:ALPHA:EPS set their hyper-parameters (defaults 0.9:0.999:1e-8 and 0.99:1e-8) (default: the preset's, sgd)")
+	fs.Float64Var(&f.clip, "clip", 0, "scale each mini-batch's gradients down to this L2 norm, taken over all of them together, when it is larger (0: off; default: the preset's)")
 	fs.Float64Var(&f.smoothing, "label-smoothing", 0, "label smoothing ε in [0, 1): train towards (1-ε) on the label and ε/K on every class (0: off; default: the preset's)")
 	fs.StringVar(&f.schedule, "schedule", "", "learning-rate schedule: const, step:EVERY:GAMMA, cosine, or cosine:FLOOR:HOLD (anneal to FLOOR·η, then hold it for the last HOLD epochs) (default: the preset's)")
 	f.seed = seedFlag(fs)
@@ -93,6 +97,8 @@ func (f *trainFlags) checkValues() error {
 		{"eta", f.eta > 0 && finite(f.eta), "a learning rate η > 0"},
 		{"lambda", f.lambda >= 0 && finite(f.lambda), "λ ≥ 0 (0: no L2 regularisation)"},
 		{"momentum", f.momentum >= 0 && f.momentum < 1, "0 ≤ μ < 1 (0: plain SGD)"},
+		{"optimizer", f.optimizer != "", "sgd, adam, adam:BETA1:BETA2:EPS, rmsprop or rmsprop:ALPHA:EPS"},
+		{"clip", f.clip >= 0 && finite(f.clip), "a gradient norm ≥ 0 (0: no clipping)"},
 		{"label-smoothing", f.smoothing >= 0 && f.smoothing < 1, "0 ≤ ε < 1 (0: off)"},
 		{"train-limit", f.trainLimit >= 0, "0 (all) or more images"},
 		{"patience", f.patience >= 0, "0 (never stop early) or more epochs"},
@@ -162,6 +168,8 @@ func (f *trainFlags) override(p train.Preset) (train.Preset, error) {
 	set("schedule", func() { p.Schedule = f.schedule })
 	set("momentum", func() { p.Momentum = f.momentum })
 	set("nesterov", func() { p.Nesterov = f.nesterov })
+	set("optimizer", func() { p.Optimizer = f.optimizer })
+	set("clip", func() { p.ClipNorm = f.clip })
 	set("label-smoothing", func() { p.LabelSmoothing = f.smoothing })
 	set("average", func() { p.Average = f.average })
 	set("select-last", func() { p.SelectLast = f.selectLast })
@@ -176,6 +184,30 @@ func (f *trainFlags) override(p train.Preset) (train.Preset, error) {
 		}
 		p.Augment.ElasticAlpha, p.Augment.ElasticSigma = alpha, sigma
 	}
+	return f.overrideMomentum(p)
+}
+
+// overrideMomentum drops the preset's momentum when the optimiser is not
+// SGD (Adam and RMSprop keep moments of their own), and reports momentum
+// given by a flag with such an optimiser.
+func (f *trainFlags) overrideMomentum(p train.Preset) (train.Preset, error) {
+	spec, err := train.ParseOptimizer(p.Optimizer)
+	if err != nil {
+		return p, f.named("optimizer", err)
+	}
+	if spec.Name == train.OptimizerSGD {
+		return p, nil
+	}
+	for _, c := range []struct {
+		flag string
+		set  bool
+	}{{"momentum", p.Momentum != 0}, {"nesterov", p.Nesterov}} {
+		if f.given(c.flag) && c.set {
+			return p, fmt.Errorf("--%s %s: momentum is SGD's, and the optimiser is %s, which keeps moments of its own; leave --%s out (or 0), or give --optimizer sgd",
+				c.flag, f.fs.Lookup(c.flag).Value, spec.Name, c.flag)
+		}
+	}
+	p.Momentum, p.Nesterov = 0, false
 	return p, nil
 }
 
@@ -220,7 +252,7 @@ func (f *trainFlags) configs(p train.Preset) (nn.Config, train.Config, error) {
 	}
 	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: *f.seed, Init: init}
 	trainCfg := train.Config{Epochs: p.Epochs, Batch: p.Batch, Eta: p.Eta, Lambda: p.Lambda,
-		Momentum: p.Momentum, Nesterov: p.Nesterov, LabelSmoothing: p.LabelSmoothing, Schedule: sched, Seed: *f.seed, Patience: f.patience,
+		Optimizer: p.Optimizer, Momentum: p.Momentum, Nesterov: p.Nesterov, ClipNorm: p.ClipNorm, LabelSmoothing: p.LabelSmoothing, Schedule: sched, Seed: *f.seed, Patience: f.patience,
 		Augment: p.Augment, KeepBest: true, Average: p.Average, SelectLast: p.SelectLast, Views: views}
 	return netCfg, trainCfg, nil
 }
@@ -259,9 +291,12 @@ func (f *trainFlags) checkWindows(p train.Preset) error {
 // checkDecay reports an L2 regularisation so strong that network3's
 // weight decay, η·λ/B of every weight each step (B mini-batches an epoch
 // of n training images), would erase or flip the sign of every weight at
-// every step. The error names the flag given (λ's, unless only --eta was
-// given), and suggests changing that flag, never another.
+// every step of SGD. The error names the flag given (λ's, unless only
+// --eta was given), and suggests changing that flag, never another.
 func (f *trainFlags) checkDecay(cfg train.Config, n int) error {
+	if spec, _ := train.ParseOptimizer(cfg.Optimizer); spec.Name != train.OptimizerSGD {
+		return nil // Adam and RMSprop scale λ/B·w with the rest of the gradient
+	}
 	b := n / max(cfg.Batch, 1)
 	if b < 1 || cfg.Eta*cfg.Lambda/float64(b) < 1 {
 		return nil
@@ -296,7 +331,9 @@ func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, erro
 // info is the model.Info of a run of preset p with cfg on n training
 // images, before its result is known.
 func (f *trainFlags) info(p train.Preset, cfg train.Config, n int) model.Info {
-	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum, LabelSmoothing: cfg.LabelSmoothing,
+	spec, _ := train.ParseOptimizer(cfg.Optimizer)
+	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum,
+		Optimizer: spec.String(), ClipNorm: cfg.ClipNorm, LabelSmoothing: cfg.LabelSmoothing,
 		Teachers: f.teacherFiles(), TeacherWeight: cfg.TeacherWeight, BatchSize: cfg.Batch,
 		Epochs: cfg.Epochs, Seed: *f.seed, Data: fmt.Sprintf("mnist-%d", n)}
 	if len(info.Teachers) > 0 {
