@@ -159,9 +159,10 @@ func (r *Result) Best() (e Epoch, ok bool) {
 	return Epoch{}, false
 }
 
-// Run trains net, which ends in a classifier, on d.Train with SGD,
-// evaluating its accuracy on d.Validation and d.Test after each epoch: Fit
-// with the objective NewClassification makes of net, d and cfg.
+// Run trains net, which ends in a classifier, on d.Train with the
+// optimiser of cfg, evaluating its accuracy on d.Validation and d.Test
+// after each epoch: Fit with the objective NewClassification makes of net,
+// d and cfg.
 func Run(ctx context.Context, net *nn.Network, d *data.Splits, cfg Config) (*Result, error) {
 	obj, err := NewClassification(net, d, cfg)
 	if err != nil {
@@ -170,10 +171,11 @@ func Run(ctx context.Context, net *nn.Network, d *data.Splits, cfg Config) (*Res
 	return Fit(ctx, obj, cfg)
 }
 
-// Fit trains obj with SGD, scoring it after each epoch. It stops early
-// when ctx is cancelled (returning what it has and ctx's error), when the
-// cost becomes NaN or infinite (a *DivergedError) or when the validation
-// score has not improved for cfg.Patience epochs. With cfg.KeepBest, the
+// Fit trains obj with the optimiser of cfg (SGD by default), scoring it
+// after each epoch. It stops early when ctx is cancelled (returning what
+// it has and ctx's error), when the cost becomes NaN or infinite (a
+// *DivergedError) or when the validation score has not improved for
+// cfg.Patience epochs. With cfg.KeepBest, the
 // parameters end as those of the best epoch (or the averaged ones, when
 // they are the best); else with cfg.Average as the averaged ones, else as
 // the last epoch's.

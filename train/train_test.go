@@ -167,7 +167,9 @@ func TestPresetsBuild(t *testing.T) {
 
 // TestSameWeightsOnOneOrTwoCores: the kernels split work so that results do
 // not depend on the number of workers. The relu preset's network at MNIST
-// size, so that every kernel is large enough to run in parallel.
+// size, so that every kernel is large enough to run in parallel; with SGD
+// and momentum, and with Adam and gradient clipping (whose norm is summed
+// in an order of its own).
 func TestSameWeightsOnOneOrTwoCores(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	set := data.NewSet(64, 28, 28)
@@ -178,30 +180,29 @@ func TestSameWeightsOnOneOrTwoCores(t *testing.T) {
 		set.Labels[i] = uint8(rng.IntN(10))
 	}
 	spec, _ := nn.ParseSpec("conv:20x5x5 maxpool:2 relu conv:40x5x5 maxpool:2 relu dropout:0.5 fc:100:relu softmax:10")
-	var nets []*nn.Network
 	defer f32.SetWorkers(f32.Workers())
-	for _, w := range []int{1, 2, 3} {
-		f32.SetWorkers(w)
-		net, err := nn.New(nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: 32, Seed: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr, err := newClassifierTrainer(net, set, Config{Epochs: 1, Batch: 32, Eta: 0.05, Momentum: 0.5, Seed: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tr.Epoch(context.Background(), 0); err != nil {
-			t.Fatal(err)
-		}
-		nets = append(nets, net)
-	}
-	for _, other := range nets[1:] {
-		for i, p := range nets[0].Params() {
-			for j, v := range p.Value.Data {
-				if q := other.Params()[i].Value.Data[j]; q != v {
-					t.Fatalf("%s[%d]: %v with one worker, %v with more", p.Name, j, v, q)
-				}
+	for _, cfg := range []Config{
+		{Epochs: 1, Batch: 32, Eta: 0.05, Momentum: 0.5, Seed: 3},
+		{Epochs: 1, Batch: 32, Eta: 0.001, Lambda: 0.1, Optimizer: "adam", ClipNorm: 0.5, Seed: 3},
+	} {
+		var nets []*nn.Network
+		for _, w := range []int{1, 2, 3} {
+			f32.SetWorkers(w)
+			net, err := nn.New(nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: 32, Seed: 3})
+			if err != nil {
+				t.Fatal(err)
 			}
+			tr, err := newClassifierTrainer(net, set, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tr.Epoch(context.Background(), 0); err != nil {
+				t.Fatal(err)
+			}
+			nets = append(nets, net)
+		}
+		for _, other := range nets[1:] {
+			sameWeights(t, cfg.Optimizer+" with more workers than one", other.Params(), nets[0].Params())
 		}
 	}
 }
