@@ -15,4 +15,9 @@ var builtinKinds = []Kind{
 	sigmoidKind,
 	tanhKind,
 	reluKind,
+	rowsKind,
+	pixelsKind,
+	rnnKind,
+	lstmKind,
+	gruKind,
 }
