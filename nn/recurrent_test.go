@@ -176,3 +176,34 @@ func TestRecurrentNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestRecurrentMatchesTorch runs torch.nn.RNN, LSTM and GRU's cases of
+// testdata/torch_layers.json (two layers, every step's state) with the
+// same parameters, under the same names, and compares the states and
+// every gradient.
+func TestRecurrentMatchesTorch(t *testing.T) {
+	cases := loadTorchCases(t)
+	for _, name := range []string{"rnn_2layers", "lstm_2layers", "gru_2layers"} {
+		t.Run(name, func(t *testing.T) {
+			c, ok := cases[name]
+			if !ok {
+				t.Fatalf("no case %s", name)
+			}
+			x := c.Inputs["x"]
+			steps, n, width := x.Shape[0], x.Shape[1], x.Shape[2]
+			l := buildRecurrent(t, c.Spec, steps, width, n)
+			for _, p := range l.Params() {
+				v, ok := c.Inputs[p.Name[len("r."):]]
+				if !ok || len(v.Data) != p.Value.Len() {
+					t.Fatalf("parameter %s %v: the case has %v", p.Name, p.Value.Shape, v.Shape)
+				}
+				copy(p.Value.Data, v.F32())
+			}
+			closeTo(t, "y", l.Forward(x.F32(), n, true), c.Outputs["y"])
+			closeTo(t, "gx", l.Backward(c.Inputs["gy"].F32()), c.Outputs["gx"])
+			for _, p := range l.Params() {
+				closeTo(t, p.Name+".grad", p.Grad.Data, c.Outputs[p.Name[len("r."):]+".grad"])
+			}
+		})
+	}
+}
