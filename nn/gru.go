@@ -10,17 +10,17 @@ import "github.com/deepnet-go/deepnet/internal/f32"
 //	h' = (1-z)⊙m + z⊙h
 var gruCell = cell{gates: 3, hiddenGates: true, forward: gruForward, backward: gruBackward}
 
-// gruForward computes step t: gh[t] = U h + c, then the gates into a[t]
-// and h.
-func gruForward(lv *level, t, n int) {
+// gruForward computes step t of the examples [r0, r1): gh[t] = U h + c,
+// then the gates into a[t], and h.
+func gruForward(lv *level, t, n, r0, r1 int) {
 	h, g := lv.h, 3*lv.h
-	a, gh := lv.a[t*n*g:(t+1)*n*g], lv.gh[t*n*g:(t+1)*n*g]
-	for i := 0; i < n; i++ {
+	gh := lv.gh[(t*n+r0)*g : (t*n+r1)*g]
+	for i := 0; i < r1-r0; i++ {
 		copy(gh[i*g:(i+1)*g], lv.C.Value.Data)
 	}
-	f32.Gemm(false, true, n, g, h, 1, lv.hs[t*n*h:(t+1)*n*h], h, lv.U.Value.Data, h, 1, gh, g)
-	for i := 0; i < n; i++ {
-		row, hrow := a[i*g:(i+1)*g], gh[i*g:(i+1)*g]
+	f32.Gemm(false, true, r1-r0, g, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.U.Value.Data, h, 1, gh, g)
+	for i := r0; i < r1; i++ {
+		row, hrow := lv.a[(t*n+i)*g:(t*n+i+1)*g], lv.gh[(t*n+i)*g:(t*n+i+1)*g]
 		f32.Axpy(1, hrow[:2*h], row[:2*h])
 		f32.Sigmoid(row[:2*h], row[:2*h]) // r, z
 		r, z, m := row[:h], row[h:2*h], row[2*h:]
@@ -39,22 +39,21 @@ func gruForward(lv *level, t, n int) {
 // gruBackward turns dh (of h after step t) into the gradients of the
 // input's products dA[t] and of the hidden products dGh[t], and writes
 // dhPrev's direct part, dh⊙z.
-func gruBackward(lv *level, t, n int) {
+func gruBackward(lv *level, t, n, r0, r1 int, dh, dhPrev []float32) {
 	h, g := lv.h, 3*lv.h
-	a, gh := lv.a[t*n*g:(t+1)*n*g], lv.gh[t*n*g:(t+1)*n*g]
-	dA, dGh := lv.dA[t*n*g:(t+1)*n*g], lv.dGh[t*n*g:(t+1)*n*g]
-	for i := 0; i < n; i++ {
-		row, hrow, da, dgh := a[i*g:(i+1)*g], gh[i*g:(i+1)*g], dA[i*g:(i+1)*g], dGh[i*g:(i+1)*g]
+	for i := r0; i < r1; i++ {
+		at := (t*n + i) * g
+		row, hrow, da, dgh := lv.a[at:at+g], lv.gh[at:at+g], lv.dA[at:at+g], lv.dGh[at:at+g]
 		hPrev := lv.hs[(t*n+i)*h : (t*n+i+1)*h]
-		dh, dhPrev := lv.dh[i*h:(i+1)*h], lv.dhPrev[i*h:(i+1)*h]
+		dhi, dhp := dh[i*h:(i+1)*h], dhPrev[i*h:(i+1)*h]
 		for j := 0; j < h; j++ {
 			r, z, m := row[j], row[h+j], row[2*h+j]
-			dm := dh[j] * (1 - z) * (1 - m*m)
+			dm := dhi[j] * (1 - z) * (1 - m*m)
 			dr := dm * hrow[2*h+j] * r * (1 - r)
-			dz := dh[j] * (hPrev[j] - m) * z * (1 - z)
+			dz := dhi[j] * (hPrev[j] - m) * z * (1 - z)
 			da[j], da[h+j], da[2*h+j] = dr, dz, dm
 			dgh[j], dgh[h+j], dgh[2*h+j] = dr, dz, dm*r
-			dhPrev[j] = dh[j] * z
+			dhp[j] = dhi[j] * z
 		}
 	}
 }

@@ -10,13 +10,14 @@ import "github.com/deepnet-go/deepnet/internal/f32"
 //	c' = f⊙c + i⊙g                     h' = o⊙tanh(c')
 var lstmCell = cell{gates: 4, extraStates: 2, forward: lstmForward, backward: lstmBackward}
 
-// lstmForward computes step t: the gates from a[t] + U h, then c and h.
-func lstmForward(lv *level, t, n int) {
+// lstmForward computes step t of the examples [r0, r1): the gates from
+// a[t] + U h, then c and h.
+func lstmForward(lv *level, t, n, r0, r1 int) {
 	h, g := lv.h, 4*lv.h
-	a := lv.a[t*n*g : (t+1)*n*g]
-	f32.Gemm(false, true, n, g, h, 1, lv.hs[t*n*h:(t+1)*n*h], h, lv.U.Value.Data, h, 1, a, g)
-	for i := 0; i < n; i++ {
-		row := a[i*g : (i+1)*g]
+	a := lv.a[(t*n+r0)*g : (t*n+r1)*g]
+	f32.Gemm(false, true, r1-r0, g, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.U.Value.Data, h, 1, a, g)
+	for i := r0; i < r1; i++ {
+		row := lv.a[(t*n+i)*g : (t*n+i+1)*g]
 		f32.Sigmoid(row[:2*h], row[:2*h]) // i, f
 		f32.Tanh(row[2*h:3*h], row[2*h:3*h])
 		f32.Sigmoid(row[3*h:], row[3*h:])
@@ -37,22 +38,21 @@ func lstmForward(lv *level, t, n int) {
 // lstmBackward turns dh (of h after step t) and dc into the gates'
 // gradients dA[t] (the same for the input's and the hidden products), and
 // carries dc to the step before; dhPrev gets no direct part.
-func lstmBackward(lv *level, t, n int) {
+func lstmBackward(lv *level, t, n, r0, r1 int, dh, dhPrev []float32) {
 	h, g := lv.h, 4*lv.h
-	a, dA := lv.a[t*n*g:(t+1)*n*g], lv.dA[t*n*g:(t+1)*n*g]
-	clear(lv.dhPrev[:n*h])
-	for i := 0; i < n; i++ {
-		row, d := a[i*g:(i+1)*g], dA[i*g:(i+1)*g]
+	clear(dhPrev[r0*h : r1*h])
+	for i := r0; i < r1; i++ {
+		row, d := lv.a[(t*n+i)*g:(t*n+i+1)*g], lv.dA[(t*n+i)*g:(t*n+i+1)*g]
 		off := (t*n + i) * h
 		cPrev, tc := lv.cs[off:off+h], lv.tc[off:off+h]
-		dh, dc := lv.dh[i*h:(i+1)*h], lv.dc[i*h:(i+1)*h]
+		dhi, dc := dh[i*h:(i+1)*h], lv.dc[i*h:(i+1)*h]
 		for j := 0; j < h; j++ {
 			ig, fg, gg, og := row[j], row[h+j], row[2*h+j], row[3*h+j]
-			dcj := dc[j] + dh[j]*og*(1-tc[j]*tc[j])
+			dcj := dc[j] + dhi[j]*og*(1-tc[j]*tc[j])
 			d[j] = dcj * gg * ig * (1 - ig)
 			d[h+j] = dcj * cPrev[j] * fg * (1 - fg)
 			d[2*h+j] = dcj * ig * (1 - gg*gg)
-			d[3*h+j] = dh[j] * tc[j] * og * (1 - og)
+			d[3*h+j] = dhi[j] * tc[j] * og * (1 - og)
 			dc[j] = dcj * fg
 		}
 	}

@@ -149,12 +149,14 @@ type cell struct {
 	// hiddenGates reports gates that need the hidden product apart from
 	// the input's (GRU's reset gate multiplies only U h + c).
 	hiddenGates bool
-	// forward computes step t of level lv from its pre-activations
-	// (lv.a, which already hold the input's product and the biases) and
-	// lv.hs[t]; backward computes the step's gradients from lv.dh (with
-	// respect to lv.hs[t+1]), writing lv.dA, lv.dGh (when hiddenGates)
-	// and lv.dhPrev's part that does not go through U.
-	forward, backward func(lv *level, t, n int)
+	// forward computes step t of level lv for the examples [r0, r1) of a
+	// batch of n, from their pre-activations (lv.a, which already hold
+	// the input's product and the biases) and states lv.hs[t]. backward
+	// computes their gradients of step t from dh (with respect to
+	// lv.hs[t+1]), writing lv.dA, lv.dGh (when hiddenGates) and dhPrev's
+	// part that does not go through U (dh and dhPrev are [n][H]).
+	forward  func(lv *level, t, n, r0, r1 int)
+	backward func(lv *level, t, n, r0, r1 int, dh, dhPrev []float32)
 }
 
 // cells are the recurrent units by name.
@@ -172,11 +174,12 @@ type level struct {
 	hs         []float32 // hidden states [T+1][n][H], hs[0] the initial one
 	cs, tc     []float32 // LSTM: cell states [T+1][n][H] and their tanh [T][n][H]
 	dA, dGh    []float32 // gradients of the gates' input and hidden parts
-	dh, dhPrev []float32 // [n][H]: dCost/dh of this step and of the one before
+	dh, dhPrev []float32 // [n][H]: dCost/dh of a step and of the one before
 	dc         []float32 // LSTM: dCost/dc [n][H]
 	dx         []float32 // [T][n][in]
 	h0, c0     []float32 // the state carried from the last Forward
 	norms      []float64 // ‖dCost/dh_t‖ per step, when recording
+	normSq     []float64 // [blocks][T] each block's part of norms²
 }
 
 // RecurrentLayer is a stack of recurrent layers run over a sequence
@@ -194,10 +197,12 @@ type RecurrentLayer struct {
 	carry    bool
 	carried  bool // the carried state is that of a batch of n
 	record   bool
+	task     stepsTask
 }
 
 func newRecurrent(s RecurrentSpec, ctx BuildContext, out Shape) *RecurrentLayer {
 	l := &RecurrentLayer{spec: s, in: ctx.In, out: out, maxBatch: ctx.MaxBatch, inGrad: ctx.InputGrad}
+	l.task.l = l
 	c, h, t, b := cells[s.Cell], s.Hidden, ctx.In.T, ctx.MaxBatch
 	width := ctx.In.Step()
 	for i := range s.layers() {
@@ -210,7 +215,7 @@ func newRecurrent(s RecurrentSpec, ctx BuildContext, out Shape) *RecurrentLayer 
 			C: &Param{Name: name("bias_hh"), Value: tensor.New(g), Grad: tensor.New(g)},
 			a: make([]float32, t*b*g), dA: make([]float32, t*b*g),
 			hs: make([]float32, (t+1)*b*h), dh: make([]float32, b*h), dhPrev: make([]float32, b*h),
-			h0: make([]float32, b*h), norms: make([]float64, t),
+			h0: make([]float32, b*h), norms: make([]float64, t), normSq: make([]float64, blocks(b)*t),
 		}
 		if c.hiddenGates {
 			lv.gh, lv.dGh = make([]float32, t*b*g), make([]float32, t*b*g)
@@ -281,7 +286,9 @@ func (l *RecurrentLayer) StateGradients() [][]float64 {
 
 // Forward: x [T][n][C] → the top layer's states [T][n][H] (seq) or its
 // last state [n][H]. Each layer's input products for all T steps are one
-// product; then the steps run in order.
+// product; then the steps run in order, for blocks of examples (see
+// blockRows) at a time in parallel (the examples' states do not depend on each
+// other, and a block's results do not depend on the number of workers).
 func (l *RecurrentLayer) Forward(x []float32, n int, train bool) []float32 {
 	checkBatch(l.spec.Cell, n, l.maxBatch)
 	if l.carried && n != l.n {
@@ -290,7 +297,9 @@ func (l *RecurrentLayer) Forward(x []float32, n int, train bool) []float32 {
 	l.n = n
 	t := l.in.T
 	for _, lv := range l.levels {
-		lv.forward(x[:t*n*lv.in], t, n, l.carry && l.carried)
+		lv.inputProducts(x[:t*n*lv.in], t, n)
+		lv.startState(n, l.carry && l.carried)
+		l.task.run(lv, false, nil, false)
 		x = lv.hs[n*lv.h : (t+1)*n*lv.h]
 	}
 	l.carried = l.carry
@@ -300,13 +309,27 @@ func (l *RecurrentLayer) Forward(x []float32, n int, train bool) []float32 {
 	return x[(t-1)*n*l.spec.Hidden:]
 }
 
-// forward runs one layer over the input x [T][n][in], from the carried
-// state or from zeros.
-func (lv *level) forward(x []float32, t, n int, fromCarried bool) {
-	g, h := lv.c.gates*lv.h, lv.h
+// blockRows returns how many examples' steps run together on one worker,
+// for a batch of n: 32 (the step's products are efficient from there), or
+// 16 for batches of up to 32, so that two workers share them. It depends
+// on n only, so that results do not depend on the number of workers.
+func blockRows(n int) int {
+	if n <= 32 {
+		return 16
+	}
+	return 32
+}
+
+// blocks returns the number of blocks of a batch of n.
+func blocks(n int) int { return (n + blockRows(n) - 1) / blockRows(n) }
+
+// inputProducts sets a to x·Wᵀ + b (+ c, unless the cell needs U h + c
+// apart), for the input x [T][n][in] of every step.
+func (lv *level) inputProducts(x []float32, t, n int) {
+	g := lv.c.gates * lv.h
 	lv.x = x
 	a := lv.a[:t*n*g]
-	for r := 0; r < t*n; r++ { // a = x·Wᵀ + b (+ c, unless the cell needs U h + c apart)
+	for r := 0; r < t*n; r++ {
 		row := a[r*g : (r+1)*g]
 		copy(row, lv.B.Value.Data)
 		if !lv.c.hiddenGates {
@@ -314,24 +337,66 @@ func (lv *level) forward(x []float32, t, n int, fromCarried bool) {
 		}
 	}
 	f32.Gemm(false, true, t*n, g, lv.in, 1, x, lv.in, lv.W.Value.Data, lv.in, 1, a, g)
-	h0 := lv.hs[:n*h]
+}
+
+// startState sets the state before the first step: the carried one, or
+// zeros.
+func (lv *level) startState(n int, fromCarried bool) {
+	h := lv.h
 	if fromCarried {
-		copy(h0, lv.h0[:n*h])
+		copy(lv.hs[:n*h], lv.h0[:n*h])
 		if lv.cs != nil {
 			copy(lv.cs[:n*h], lv.c0[:n*h])
 		}
-	} else {
-		clear(h0)
-		if lv.cs != nil {
-			clear(lv.cs[:n*h])
+		return
+	}
+	clear(lv.hs[:n*h])
+	if lv.cs != nil {
+		clear(lv.cs[:n*h])
+	}
+}
+
+// stepsTask runs a level's steps, forward or backward, for blocks of
+// examples (f32.Task); it lives in the layer so that handing it to the
+// workers allocates nothing.
+type stepsTask struct {
+	l        *RecurrentLayer
+	lv       *level
+	backward bool
+	gy       []float32
+	seq      bool
+}
+
+// run runs lv's steps over every block of the batch.
+func (k *stepsTask) run(lv *level, backward bool, gy []float32, seq bool) {
+	k.lv, k.backward, k.gy, k.seq = lv, backward, gy, seq
+	f32.ParallelFor(blocks(k.l.n), k)
+	k.lv, k.gy = nil, nil
+}
+
+// Run runs the blocks [lo, hi).
+func (k *stepsTask) Run(lo, hi int) {
+	n := k.l.n
+	for b := lo; b < hi; b++ {
+		r0, r1 := b*blockRows(n), min((b+1)*blockRows(n), n)
+		if k.backward {
+			k.lv.backwardSteps(k.l.in.T, n, r0, r1, b, k.gy, k.seq, k.l.record)
+		} else {
+			k.lv.forwardSteps(k.l.in.T, n, r0, r1)
 		}
 	}
+}
+
+// forwardSteps runs every step for the examples [r0, r1) and keeps their
+// last state for carrying.
+func (lv *level) forwardSteps(t, n, r0, r1 int) {
+	h := lv.h
 	for s := 0; s < t; s++ {
-		lv.c.forward(lv, s, n)
+		lv.c.forward(lv, s, n, r0, r1)
 	}
-	copy(lv.h0[:n*h], lv.hs[t*n*h:(t+1)*n*h])
+	copy(lv.h0[r0*h:r1*h], lv.hs[(t*n+r0)*h:(t*n+r1)*h])
 	if lv.cs != nil {
-		copy(lv.c0[:n*h], lv.cs[t*n*h:(t+1)*n*h])
+		copy(lv.c0[r0*h:r1*h], lv.cs[(t*n+r0)*h:(t*n+r1)*h])
 	}
 }
 
@@ -341,39 +406,59 @@ func (l *RecurrentLayer) Backward(gy []float32) []float32 {
 	t, n := l.in.T, l.n
 	for i := len(l.levels) - 1; i >= 0; i-- {
 		lv := l.levels[i]
-		gy = lv.backward(gy, t, n, l.spec.Seq || i < len(l.levels)-1, l.record)
+		seq := l.spec.Seq || i < len(l.levels)-1
+		l.task.run(lv, true, gy, seq)
+		if l.record {
+			lv.sumNorms(t, blocks(n))
+		}
+		gy = lv.weightGradients(t, n)
 	}
 	return gy
 }
 
-// backward runs one layer's steps backwards from gy, the gradient of its
-// states (every step's when seq, else the last one's), computes its
-// parameters' gradients and returns its input's gradient (nil when it is
-// not needed).
-func (lv *level) backward(gy []float32, t, n int, seq, record bool) []float32 {
+// backwardSteps runs the steps backwards for the examples [r0, r1) (block
+// b) from gy, the gradient of the states (every step's when seq, else the
+// last one's).
+func (lv *level) backwardSteps(t, n, r0, r1, b int, gy []float32, seq, record bool) {
 	g, h := lv.c.gates*lv.h, lv.h
-	dh := lv.dh[:n*h]
-	clear(dh)
+	dh, dhPrev := lv.dh, lv.dhPrev
+	clear(dh[r0*h : r1*h])
 	if lv.dc != nil {
-		clear(lv.dc[:n*h])
+		clear(lv.dc[r0*h : r1*h])
 	}
 	if !seq {
-		copy(dh, gy[:n*h])
+		copy(dh[r0*h:r1*h], gy[r0*h:r1*h])
 	}
 	for s := t - 1; s >= 0; s-- {
 		if seq {
-			f32.Axpy(1, gy[s*n*h:(s+1)*n*h], dh)
+			f32.Axpy(1, gy[(s*n+r0)*h:(s*n+r1)*h], dh[r0*h:r1*h])
 		}
 		if record {
-			lv.norms[s] = norm(dh)
+			lv.normSq[b*t+s] = sumSquares(dh[r0*h : r1*h])
 		}
-		lv.c.backward(lv, s, n)
+		lv.c.backward(lv, s, n, r0, r1, dh, dhPrev)
 		// dh of the step before: the cell's direct part, plus U's.
-		f32.Gemm(false, false, n, h, g, 1, lv.dGh[s*n*g:(s+1)*n*g], g, lv.U.Value.Data, h, 1, lv.dhPrev[:n*h], h)
-		lv.dh, lv.dhPrev = lv.dhPrev, lv.dh
-		dh = lv.dh[:n*h]
+		f32.Gemm(false, false, r1-r0, h, g, 1, lv.dGh[(s*n+r0)*g:(s*n+r1)*g], g, lv.U.Value.Data, h, 1, dhPrev[r0*h:r1*h], h)
+		dh, dhPrev = dhPrev, dh
 	}
-	rows := t * n
+}
+
+// sumNorms sets norms[s] from the blocks' sums of squares.
+func (lv *level) sumNorms(t, nb int) {
+	for s := range t {
+		var sq float64
+		for b := range nb {
+			sq += lv.normSq[b*t+s]
+		}
+		lv.norms[s] = math.Sqrt(sq)
+	}
+}
+
+// weightGradients computes the parameters' gradients from the gates'
+// gradients of every step, and returns the input's gradient (nil when it
+// is not needed).
+func (lv *level) weightGradients(t, n int) []float32 {
+	g, h, rows := lv.c.gates*lv.h, lv.h, t*n
 	dA, dGh := lv.dA[:rows*g], lv.dGh[:rows*g]
 	f32.Gemm(true, false, g, lv.in, rows, 1, dA, g, lv.x, lv.in, 0, lv.W.Grad.Data, lv.in)
 	f32.Gemm(true, false, g, h, rows, 1, dGh, g, lv.hs[:rows*h], h, 0, lv.U.Grad.Data, h)
@@ -396,11 +481,11 @@ func sumRows(m []float32, cols int, out []float32) {
 	}
 }
 
-// norm returns the Euclidean norm of v, in float64.
-func norm(v []float32) float64 {
+// sumSquares returns Σ v², in float64.
+func sumSquares(v []float32) float64 {
 	var s float64
 	for _, x := range v {
 		s += float64(x) * float64(x)
 	}
-	return math.Sqrt(s)
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/deepnet-go/deepnet/internal/f32"
 	"github.com/deepnet-go/deepnet/internal/gradcheck"
 )
 
@@ -205,5 +206,33 @@ func TestRecurrentMatchesTorch(t *testing.T) {
 				closeTo(t, p.Name+".grad", p.Grad.Data, c.Outputs[p.Name[len("r."):]+".grad"])
 			}
 		})
+	}
+}
+
+// TestRecurrentWorkersBitIdentical: the steps run in blocks of examples on
+// any number of workers, with the same results to the bit.
+func TestRecurrentWorkersBitIdentical(t *testing.T) {
+	defer f32.SetWorkers(f32.Workers())
+	var want []float32
+	for _, w := range []int{1, 2, 3} {
+		f32.SetWorkers(w)
+		l := buildRecurrent(t, "lstm:7x2:seq", 5, 3, 40)
+		l.Init(InitNetwork3, InitContext{}, rand.New(rand.NewPCG(1, 1)))
+		rng := rand.New(rand.NewPCG(2, 2))
+		x, gy := randSlice(rng, 5*40*3, 1), randSlice(rng, 5*40*7, 1)
+		got := append([]float32(nil), l.Forward(x, 40, true)...)
+		got = append(got, l.Backward(gy)...)
+		for _, p := range l.Params() {
+			got = append(got, p.Grad.Data...)
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%d workers: value %d is %v, with one worker %v", w, i, got[i], want[i])
+			}
+		}
 	}
 }
