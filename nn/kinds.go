@@ -20,4 +20,5 @@ var builtinKinds = []Kind{
 	rnnKind,
 	lstmKind,
 	gruKind,
+	embedKind,
 }

@@ -236,3 +236,48 @@ func TestRecurrentWorkersBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbedNetwork checks a character model's shape of network: tokens →
+// vectors → an LSTM's every state → a distribution per step, its
+// gradients against central differences (the embedding's rows of the
+// tokens seen, the others zero).
+func TestEmbedNetwork(t *testing.T) {
+	spec, err := ParseSpec("embed:7x4 lstm:5:seq softmax:7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const steps, n = 3, 2
+	net, err := New(Config{Spec: spec, In: Shape{C: 1, H: 1, W: 1, Flat: true, T: steps}, MaxBatch: n, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := net.OutShape(); got.T != steps || got.C != 7 {
+		t.Fatalf("output %+v", got)
+	}
+	rng := rand.New(rand.NewPCG(6, 7))
+	for _, p := range net.Params() {
+		copy(p.Value.Data, randSlice(rng, p.Value.Len(), 0.5))
+	}
+	x := []float32{1, 3, 0, 6, 3, 3} // [T][n]
+	labels := []int{3, 0, 6, 3, 3, 2}
+	cost := func() float64 {
+		net.Forward(x, n, true)
+		return net.BackwardLabels(labels, 0, nil)
+	}
+	cost()
+	for _, p := range net.Params() {
+		analytic := append([]float32(nil), p.Grad.Data...)
+		if err := gradcheck.Compare(p.Name, analytic, gradcheck.Numeric(p.Value.Data, 1e-3, cost), 3e-2, 1e-2); err != nil {
+			t.Error(err)
+		}
+	}
+	if g := net.Params()[0].Grad.Data; g[2*4] != 0 || g[5*4+3] != 0 {
+		t.Error("rows of tokens not seen have a gradient")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic for a token outside the vocabulary")
+		}
+	}()
+	net.Forward([]float32{1, 2, 7, 0, 0, 0}, n, false)
+}
