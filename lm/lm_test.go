@@ -66,3 +66,34 @@ func TestObjectiveChecks(t *testing.T) {
 		t.Error("NewSampler took an image classifier")
 	}
 }
+
+// BenchmarkCharModelStep is one training step of the peer's character
+// model (an embedding, two LSTM layers of 256 units, 256 classes) on 32
+// rows of 100 bytes; it reports characters per second.
+func BenchmarkCharModelStep(b *testing.B) {
+	raw := bytes.Repeat([]byte("The quick brown fox jumps over the lazy dog. "), 2000)
+	c, err := text.Split("fox", raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	net := nettest.New(b, "embed:256x256 lstm:256x2:seq softmax:256", nn.Shape{C: 1, H: 1, W: 1, Flat: true, T: 100}, 32, 1)
+	cfg := train.Config{Epochs: 1, Batch: 32, Eta: 0.001}
+	obj, err := NewObjective(net, c, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	t, err := train.NewTrainer(obj, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx := make([]int, 32)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		w := i % obj.trainRows.windows
+		for j := range idx {
+			idx[j] = w*32 + j
+		}
+		t.Step(idx, cfg.Eta)
+	}
+	b.ReportMetric(float64(b.N*32*100)/b.Elapsed().Seconds(), "chars/s")
+}
