@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deepnet-go/deepnet/internal/nettest"
 	"github.com/deepnet-go/deepnet/nn"
 )
 
@@ -222,6 +223,35 @@ func TestHostileSpecIsCheap(t *testing.T) {
 		}
 		if grown := after.TotalAlloc - before.TotalAlloc; grown > 8*uint64(len(hostile))+(16<<20) {
 			t.Errorf("%s: refusing a %d-byte file allocated %d bytes: %v", name, len(hostile), grown, err)
+		}
+	}
+}
+
+// TestSequenceModel saves and loads a network over sequences of tokens:
+// the input shape "seq:TxC" round trips, and so do the outputs.
+func TestSequenceModel(t *testing.T) {
+	net := nettest.New(t, "embed:5x3 gru:4x2:seq softmax:5", nn.Shape{C: 1, H: 1, W: 1, Flat: true, T: 6}, 2, 1)
+	path := filepath.Join(t.TempDir(), "seq.safetensors")
+	if err := Save(path, net, Info{}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.In != net.In {
+		t.Fatalf("input %+v, saved %+v", got.In, net.In)
+	}
+	x := []float32{0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 4, 4}
+	want := append([]float32(nil), net.Forward(x, 2, false)...)
+	for i, v := range got.Forward(x, 2, false) {
+		if v != want[i] {
+			t.Fatalf("output %d: %v, saved network's %v", i, v, want[i])
+		}
+	}
+	for _, bad := range []string{"seq:6", "seq:0x1", "seq:axb"} {
+		if _, err := parseInput(bad); err == nil {
+			t.Errorf("%q accepted", bad)
 		}
 	}
 }

@@ -15,4 +15,10 @@ var builtinKinds = []Kind{
 	sigmoidKind,
 	tanhKind,
 	reluKind,
+	rowsKind,
+	pixelsKind,
+	rnnKind,
+	lstmKind,
+	gruKind,
+	embedKind,
 }

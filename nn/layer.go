@@ -105,6 +105,26 @@ type RunningStats interface {
 	ResetRunning(cumulative bool)
 }
 
+// Recurrent is implemented by layers with a state that runs across time
+// steps. With carry on, each Forward starts from the state the last one
+// ended in (for a batch of the same size), as a language model reading a
+// long text window by window does; gradients do not flow back into the
+// earlier window (truncated backpropagation through time). ResetState
+// makes the next Forward start from zeros.
+type Recurrent interface {
+	SetCarry(on bool)
+	ResetState()
+}
+
+// StateProbe is implemented by recurrent layers that can record, at each
+// Backward, the norm of the cost's gradient with respect to their hidden
+// state at every time step: StateGradients()[layer][t], for each stacked
+// layer, the state after step t.
+type StateProbe interface {
+	RecordStateGradients(on bool)
+	StateGradients() [][]float64
+}
+
 // Classifier is implemented by a last layer whose output is class
 // probabilities, [n][K] (or [T][n][K] for a sequence, one distribution
 // per step), and which computes the cross-entropy of its last Forward

@@ -124,6 +124,28 @@ func (net *Network) ResetRunningStats(cumulative bool) bool {
 	return found
 }
 
+// SetCarry turns carrying the state across Forwards on or off in every
+// Recurrent layer, and reports whether there is one.
+func (net *Network) SetCarry(on bool) bool {
+	found := false
+	for _, l := range net.Layers {
+		if r, ok := l.(Recurrent); ok {
+			r.SetCarry(on)
+			found = true
+		}
+	}
+	return found
+}
+
+// ResetState makes every Recurrent layer's next Forward start from zeros.
+func (net *Network) ResetState() {
+	for _, l := range net.Layers {
+		if r, ok := l.(Recurrent); ok {
+			r.ResetState()
+		}
+	}
+}
+
 // Params returns every parameter tensor, in layer order: the trained ones
 // and the buffers (batch normalisation's running statistics, Grad nil).
 func (net *Network) Params() []*Param { return net.params }

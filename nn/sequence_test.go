@@ -1,7 +1,6 @@
 package nn_test
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -9,72 +8,6 @@ import (
 	"github.com/deepnet-go/deepnet/internal/gradcheck"
 	"github.com/deepnet-go/deepnet/nn"
 )
-
-// rowsSpec is a test-only kind, "rows": it reads a one-channel image
-// [1][n][H][W] as a sequence of H steps, the rows, of W values each
-// ([H][n][W], time first). With it, the layers that take sequences
-// (fully-connected, softmax, activations) are checked on a time axis.
-type rowsSpec struct{}
-
-func init() {
-	nn.Register(nn.Kind{Name: "rows", Syntax: "rows", About: "an image as the sequence of its rows",
-		Parse: func(arg string, hasArg bool) ([]nn.LayerSpec, error) {
-			if hasArg {
-				return nil, fmt.Errorf("rows takes no argument")
-			}
-			return []nn.LayerSpec{rowsSpec{}}, nil
-		}})
-}
-
-func (rowsSpec) Kind() string    { return "rows" }
-func (rowsSpec) String() string  { return "rows" }
-func (rowsSpec) Validate() error { return nil }
-
-func (rowsSpec) Plan(in nn.Shape) (nn.LayerPlan, error) {
-	if in.C != 1 || in.Flat || in.T > 0 {
-		return nn.LayerPlan{}, fmt.Errorf("rows takes one-channel images, not %s", in)
-	}
-	return nn.LayerPlan{Out: nn.Shape{C: in.W, H: 1, W: 1, Flat: true, T: in.H}, Floats: 2 * int64(in.Size())}, nil
-}
-
-func (s rowsSpec) Build(ctx nn.BuildContext) (nn.Layer, error) {
-	p, err := s.Plan(ctx.In)
-	size := ctx.In.Size() * ctx.MaxBatch
-	return &rows{in: ctx.In, out: p.Out, y: make([]float32, size), gx: make([]float32, size)}, err
-}
-
-type rows struct {
-	in, out nn.Shape
-	n       int
-	y, gx   []float32
-}
-
-func (l *rows) Spec() nn.LayerSpec  { return rowsSpec{} }
-func (l *rows) OutShape() nn.Shape  { return l.out }
-func (l *rows) Params() []*nn.Param { return nil }
-
-// Forward: [n][H][W] → [H][n][W].
-func (l *rows) Forward(x []float32, n int, train bool) []float32 {
-	l.n = n
-	h, w := l.in.H, l.in.W
-	for i := range n {
-		for r := range h {
-			copy(l.y[(r*n+i)*w:(r*n+i+1)*w], x[(i*h+r)*w:])
-		}
-	}
-	return l.y[:n*h*w]
-}
-
-// Backward: [H][n][W] → [n][H][W].
-func (l *rows) Backward(gy []float32) []float32 {
-	n, h, w := l.n, l.in.H, l.in.W
-	for i := range n {
-		for r := range h {
-			copy(l.gx[(i*h+r)*w:(i*h+r+1)*w], gy[(r*n+i)*w:])
-		}
-	}
-	return l.gx[:n*h*w]
-}
 
 // TestSequenceThroughLayers: a network "rows fc:6 tanh softmax:4" on
 // 5×3 images classifies each row on its own, with the same weights at

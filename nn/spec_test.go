@@ -58,7 +58,7 @@ func TestParseSpecErrors(t *testing.T) {
 		t.Errorf("many layers: error %v", err)
 	}
 	// A bad layer lists what is valid.
-	if _, err := ParseSpec("lstm:3 softmax:10"); err == nil || !strings.Contains(err.Error(), "valid layers: conv:") {
+	if _, err := ParseSpec("swish:3 softmax:10"); err == nil || !strings.Contains(err.Error(), "valid layers: conv:") {
 		t.Errorf("no list of valid layers in %v", err)
 	}
 }

@@ -38,6 +38,10 @@ Cases:
                      statistics); eps 1e-5
   dropout_network3   network3's dropout "dropout:P:network3" with a given mask:
                      training y = x*mask (unscaled), inference y = x*(1-P)
+  rnn_2layers, lstm_2layers, gru_2layers
+                     torch.nn.RNN (tanh), LSTM and GRU, two layers of 5 units
+                     over 4 steps of 3 values, batch 3: every step's state and
+                     the gradients of the input and of every parameter
   step_relu          one SGD step of the book's relu network on 10 random
                      28x28 images: initial parameters under deepnet's names
                      ("0.weight" ...), class probabilities, the mean
@@ -231,6 +235,36 @@ case("dropout_network3", "dropout:P:network3 with the given mask (1 keep, 0 drop
      "gx = gy*mask; inference y = x*(1-P), gx = gy*(1-P)",
      {"x": x, "mask": mask, "p": scalar(P), "gy": gy},
      {"y": y, "gx": gx, "y_infer": y_infer, "gx_infer": gx_infer})
+
+# --- recurrent layers ---------------------------------------------------------
+
+
+def recurrent_case(kind, module):
+    """Two stacked layers of 5 units over 4 steps of 3 values, batch 3."""
+    name = kind + "_2layers"
+    g = gen(name)
+    T, N, C, H = 4, 3, 3, 5
+    net = module(C, H, num_layers=2).to(DT)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(randn(g, *p.shape, scale=0.5))
+    x = randn(g, T, N, C).requires_grad_()
+    y, _ = net(x)
+    gy = randn(g, T, N, H)
+    params = dict(net.named_parameters())
+    got = grads(y, gy, x, *params.values())
+    inputs = {"x": x, "gy": gy}
+    inputs.update({k: v.detach() for k, v in params.items()})
+    outputs = {"y": y, "gx": got[0]}
+    outputs.update({k + ".grad": v for k, v in zip(params, got[1:])})
+    case(name, "torch.nn.%s(3, 5, num_layers=2) over x [T=4][N=3][3] (sequence first): y = every step's "
+         "top-layer state [4][3][5]; gx and NAME.grad are the gradients of sum(y * gy); parameters "
+         "under PyTorch's names" % module.__name__, inputs, outputs, spec="%s:5x2:seq" % kind)
+
+
+recurrent_case("rnn", torch.nn.RNN)
+recurrent_case("lstm", torch.nn.LSTM)
+recurrent_case("gru", torch.nn.GRU)
 
 # --- one training step of the relu network -----------------------------------
 

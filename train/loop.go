@@ -103,25 +103,29 @@ type BatchInfo struct {
 	Cost                  float64
 }
 
-// Epoch is one epoch's record, as written to a metrics file. Validation
-// and Test are the objective's scores (accuracies, for classification).
+// Epoch is one epoch's record, as written to a metrics file (see
+// epochJSON). Validation and Test are the objective's scores, in its
+// Metric (accuracies, for classification).
 type Epoch struct {
-	Epoch      int     `json:"epoch"`
-	Validation float64 `json:"validation_accuracy"`
-	Test       float64 `json:"test_accuracy"`
-	Cost       float64 `json:"training_cost"`
-	Eta        float64 `json:"eta"`
-	Seconds    float64 `json:"seconds"`
+	Epoch            int
+	Validation, Test float64
+	// Metric names the scores when they are not accuracies ("" when they
+	// are), and NoTest says there is no test score.
+	Metric string
+	NoTest bool
+	// Cost is the mean training cost of the epoch, Eta its learning rate
+	// and Seconds its time, evaluation included.
+	Cost, Eta, Seconds float64
 	// Averaged marks the record of the averaged weights (Config.Average),
 	// numbered one past the last epoch trained; its Cost and Eta are zero.
-	Averaged bool `json:"averaged,omitempty"`
+	Averaged bool
 	// AveragedEpochs is how many epochs' weights an averaged record's are
 	// the mean of: the last ones before it, fewer than Config.Average when
 	// early stopping ended the run inside the averaging window.
-	AveragedEpochs int `json:"averaged_epochs,omitempty"`
+	AveragedEpochs int
 	// Views is the number of views each image was seen through
 	// (Config.Views), 0 for the images as they are.
-	Views int `json:"views,omitempty"`
+	Views int
 }
 
 // Name names the record for people: "epoch 7" (numbered from 1), or for
@@ -141,7 +145,7 @@ func (e Epoch) Name() string {
 
 // Result is a finished run: every epoch, and the test score at the epoch
 // of best validation score (ties go to the later epoch), as network3
-// reports it.
+// reports it; "best" in the objective's Metric.
 type Result struct {
 	Epochs         []Epoch
 	BestEpoch      int
@@ -184,7 +188,7 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	params := obj.Params()
+	params, metric := obj.Params(), metricOf(obj)
 	ck := &Checkpoint{Result: Result{BestEpoch: -1}, average: newAverager(params, cfg)}
 	if cfg.Resume != nil {
 		if err := cfg.Resume.restore(ck, params, t.opt, cfg); err != nil {
@@ -198,10 +202,13 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 		candidate := cfg.candidate(rec)
 		score := obj.Measure(candidate)
 		rec.Validation, rec.Test, rec.Views = score.Validation, score.Test, score.Views
+		if metric != accuracy {
+			rec.Metric, rec.NoTest = metric.Name, metric.NoTest
+		}
 		rec.Seconds = time.Since(start).Seconds()
 		res.Epochs = append(res.Epochs, rec)
 		if candidate {
-			ck.consider(rec, params, cfg.KeepBest)
+			ck.consider(rec, params, cfg.KeepBest, metric)
 		}
 		if cfg.Checkpoint != "" {
 			if err := WriteCheckpoint(cfg.Checkpoint, obj, t.opt, ck, cfg.Info); err != nil {
@@ -215,7 +222,7 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 	}
 	avg := ck.average
 	for e := ck.Next; e < cfg.Epochs; e++ {
-		if last := lastImprovement(res.Epochs); cfg.Patience > 0 && last >= 0 && e-1-last >= cfg.Patience {
+		if last := lastImprovement(res.Epochs, metric); cfg.Patience > 0 && last >= 0 && e-1-last >= cfg.Patience {
 			break
 		}
 		start := time.Now()
@@ -245,12 +252,12 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// consider makes rec the best record if its validation accuracy is at
-// least the best so far (ties go to the later), keeping a copy of params
-// when keep is set.
-func (ck *Checkpoint) consider(rec Epoch, params []*nn.Param, keep bool) {
+// consider makes rec the best record if its validation score is at least
+// as good as the best so far in m (ties go to the later), keeping a copy
+// of params when keep is set.
+func (ck *Checkpoint) consider(rec Epoch, params []*nn.Param, keep bool, m Metric) {
 	res := &ck.Result
-	if rec.Validation < res.BestValidation && res.BestEpoch >= 0 {
+	if res.BestEpoch >= 0 && !m.atLeast(rec.Validation, res.BestValidation) {
 		return
 	}
 	res.BestEpoch, res.BestValidation, res.TestAtBest = rec.Epoch, rec.Validation, rec.Test
@@ -263,17 +270,4 @@ func (ck *Checkpoint) consider(rec Epoch, params []*nn.Param, keep bool) {
 	for i, p := range params {
 		ck.Best[i] = append(ck.Best[i][:0], p.Value.Data...)
 	}
-}
-
-// lastImprovement returns the last epoch whose validation accuracy was
-// strictly better than every earlier one's (-1 for none). Early stopping
-// counts from it: an accuracy that only ties the best is no improvement.
-func lastImprovement(epochs []Epoch) int {
-	last, best := -1, -1.0
-	for _, e := range epochs {
-		if e.Validation > best {
-			last, best = e.Epoch, e.Validation
-		}
-	}
-	return last
 }

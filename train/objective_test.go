@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"path/filepath"
@@ -15,9 +16,9 @@ import (
 // reconstruction is an Objective written here, outside the loop, as a
 // new kind of training would be: an autoencoder whose network maps an
 // image to its reconstruction (an output that is not a classifier), with
-// the cost ½·mean squared error and the score minus the mean squared
-// error per pixel. Fit's records, selection, averaging, checkpoints and
-// resumption work for it unchanged.
+// the cost ½·mean squared error and the score the mean squared error per
+// pixel (a Metric where lower is better). Fit's records, selection,
+// averaging, checkpoints and resumption work for it unchanged.
 type reconstruction struct {
 	net              *nn.Network
 	train, val, test *data.Set
@@ -56,7 +57,11 @@ func (r *reconstruction) Step(idx []int, update func([]*nn.Param)) float64 {
 }
 
 func (r *reconstruction) Measure(bool) Score {
-	return Score{Validation: -r.meanSquaredError(r.val), Test: -r.meanSquaredError(r.test)}
+	return Score{Validation: r.meanSquaredError(r.val), Test: r.meanSquaredError(r.test)}
+}
+
+func (r *reconstruction) Metric() Metric {
+	return Metric{Name: "mean_squared_error", LowerIsBetter: true}
 }
 
 func (r *reconstruction) meanSquaredError(set *data.Set) float64 {
@@ -99,8 +104,13 @@ func testFitAnotherObjective(t *testing.T, cfg Config) {
 		t.Fatal(err)
 	}
 	first, last := res.Epochs[0], res.Epochs[len(res.Epochs)-1]
-	if len(res.Epochs) != 5 || !last.Averaged || !(last.Validation > first.Validation) || first.Validation > -0.01 {
+	if len(res.Epochs) != 5 || !last.Averaged || !(last.Validation < first.Validation) || first.Validation < 0.01 {
 		t.Fatalf("records %+v: want 4 epochs and the averaged weights, the error falling", res.Epochs)
+	}
+	for _, e := range res.Epochs {
+		if e.Metric != "mean_squared_error" || e.Validation < res.BestValidation {
+			t.Fatalf("record %+v: want the metric named, and none better than the best, %v", e, res.BestValidation)
+		}
 	}
 
 	ckpt := filepath.Join(t.TempDir(), "ckpt.safetensors")
@@ -142,6 +152,58 @@ func testFitAnotherObjective(t *testing.T, cfg Config) {
 			if w := net.Params()[i].Value.Data[j]; math.Float32bits(v) != math.Float32bits(w) {
 				t.Fatalf("%s[%d]: resumed %v, uninterrupted %v", p.Name, j, w, v)
 			}
+		}
+	}
+}
+
+// TestEpochJSON: an accuracy's record keeps its keys; another metric's is
+// named, without a test score when there is none; both read back.
+func TestEpochJSON(t *testing.T) {
+	for _, c := range []struct {
+		e    Epoch
+		want string
+	}{
+		{Epoch{Epoch: 2, Validation: 0.98, Test: 0.97, Cost: 0.1, Eta: 0.03, Seconds: 5},
+			`{"epoch":2,"validation_accuracy":0.98,"test_accuracy":0.97,"training_cost":0.1,"eta":0.03,"seconds":5}`},
+		{Epoch{Epoch: 1, Validation: 1.9, Metric: "bits_per_char", NoTest: true, Cost: 1.4, Eta: 0.002, Seconds: 3},
+			`{"epoch":1,"metric":"bits_per_char","validation":1.9,"training_cost":1.4,"eta":0.002,"seconds":3}`},
+		{Epoch{Epoch: 0, Validation: 0.2, Test: 0.3, Metric: "mean_squared_error"},
+			`{"epoch":0,"metric":"mean_squared_error","validation":0.2,"test":0.3,"training_cost":0,"eta":0,"seconds":0}`},
+	} {
+		b, err := json.Marshal(c.e)
+		if err != nil || string(b) != c.want {
+			t.Errorf("%+v: %s (%v), want %s", c.e, b, err, c.want)
+		}
+		var back Epoch
+		if err := json.Unmarshal(b, &back); err != nil || back != c.e {
+			t.Errorf("%s reads back as %+v (%v)", b, back, err)
+		}
+	}
+}
+
+// ordered is reconstruction visited in order.
+type ordered struct {
+	*reconstruction
+	seen []int
+}
+
+func (o *ordered) InOrder() bool { return true }
+
+func (o *ordered) Step(idx []int, update func([]*nn.Param)) float64 {
+	o.seen = append(o.seen, idx...)
+	return o.reconstruction.Step(idx, update)
+}
+
+// TestOrderedObjective: an Ordered objective sees its examples in order.
+func TestOrderedObjective(t *testing.T) {
+	d := &data.Splits{Train: synthetic(40, 1), Validation: synthetic(10, 2), Test: synthetic(10, 3)}
+	o := &ordered{reconstruction: newReconstruction(smallNet(t, "fc:4:sigmoid fc:64:sigmoid", 10, 1), d, 10)}
+	if _, err := Fit(context.Background(), o, Config{Epochs: 2, Batch: 10, Eta: 0.1, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range o.seen {
+		if v != i%40 {
+			t.Fatalf("examples seen %v, want 0..39 twice", o.seen)
 		}
 	}
 }

@@ -90,8 +90,8 @@ func (t *Trainer) eta(epoch int) float64 {
 	return t.cfg.Eta * t.cfg.Schedule.Factor(epoch, t.cfg.Epochs)
 }
 
-// Epoch trains one epoch: the examples in an order drawn from (Seed, epoch),
-// in mini-batches (a last partial batch is dropped, as network3). It returns
+// Epoch trains one epoch: the examples in an order drawn from (Seed, epoch)
+// (in order, for an Ordered objective), in mini-batches (a last partial batch is dropped, as network3). It returns
 // the mean training cost of the epoch. A cost that is NaN or infinite stops
 // it with a *DivergedError.
 func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
@@ -100,7 +100,9 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	for i := range t.order {
 		t.order[i] = i
 	}
-	rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	if o, ok := t.obj.(Ordered); !ok || !o.InOrder() {
+		rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	}
 	b := t.cfg.Batch
 	batches := t.batches
 	eta := t.eta(epoch)

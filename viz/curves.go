@@ -28,6 +28,12 @@ const (
 // marked where there are at most 60 epochs. It draws an empty frame when
 // there is no data.
 func Curves(series []Series, title string) *image.RGBA {
+	return CurvesOver(series, title, "epoch")
+}
+
+// CurvesOver is Curves with another name for the x axis (x = 1, 2, …):
+// "time step", "layer".
+func CurvesOver(series []Series, title, xName string) *image.RGBA {
 	img := canvas(CurvesWidth, CurvesHeight, white)
 	lo, hi, epochs := math.Inf(1), math.Inf(-1), 0
 	for _, s := range series {
@@ -83,7 +89,7 @@ func Curves(series []Series, title string) *image.RGBA {
 		drawTextCentred(img, x, plot.Max.Y+8, strconv.Itoa(int(e)), textColor, labelScale)
 	}
 	outline(img, plot.Inset(-1), textColor)
-	drawTextCentred(img, (plot.Min.X+plot.Max.X)/2, plot.Max.Y+8+labelHeight, "epoch", textColor, labelScale)
+	drawTextCentred(img, (plot.Min.X+plot.Max.X)/2, plot.Max.Y+8+labelHeight, xName, textColor, labelScale)
 
 	x := plot.Min.X
 	for i, s := range series {

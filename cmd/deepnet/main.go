@@ -31,6 +31,7 @@ var commands = []command{
 	{"predict", "classify image files (PNG, JPEG, GIF) of handwritten digits with a saved model", runPredict},
 	{"viz", "draw a saved model's kernels, feature maps, misclassified digits and confusion matrix", runViz},
 	{"bench", "measure training speed in images per second", runBench},
+	{"gradients", "measure how the gradient vanishes back through time steps and layers early in training", runGradients},
 	{"presets", "list the presets and their settings", runPresets},
 }
 

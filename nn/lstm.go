@@ -1,0 +1,59 @@
+package nn
+
+import "github.com/deepnet-go/deepnet/internal/f32"
+
+// lstmCell is the LSTM unit, as PyTorch's nn.LSTM computes it, with its
+// four gates in PyTorch's order (input, forget, cell, output):
+//
+//	i = σ(W_i x + b_i + U_i h + c_i)    f = σ(W_f x + b_f + U_f h + c_f)
+//	g = tanh(W_g x + b_g + U_g h + c_g) o = σ(W_o x + b_o + U_o h + c_o)
+//	c' = f⊙c + i⊙g                     h' = o⊙tanh(c')
+var lstmCell = cell{gates: 4, extraStates: 2, forward: lstmForward, backward: lstmBackward}
+
+// lstmForward computes step t of the examples [r0, r1): the gates from
+// a[t] + U h, then c and h.
+func lstmForward(lv *level, t, n, r0, r1 int) {
+	h, g := lv.h, 4*lv.h
+	a := lv.a[(t*n+r0)*g : (t*n+r1)*g]
+	f32.Gemm(false, true, r1-r0, g, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.U.Value.Data, h, 1, a, g)
+	for i := r0; i < r1; i++ {
+		row := lv.a[(t*n+i)*g : (t*n+i+1)*g]
+		f32.Sigmoid(row[:2*h], row[:2*h]) // i, f
+		f32.Tanh(row[2*h:3*h], row[2*h:3*h])
+		f32.Sigmoid(row[3*h:], row[3*h:])
+		ig, fg, gg, og := row[:h], row[h:2*h], row[2*h:3*h], row[3*h:]
+		off := (t*n + i) * h
+		cPrev, c := lv.cs[off:off+h], lv.cs[off+n*h:off+n*h+h]
+		for j := range c {
+			c[j] = fg[j]*cPrev[j] + ig[j]*gg[j]
+		}
+		tc, hNew := lv.tc[off:off+h], lv.hs[off+n*h:off+n*h+h]
+		f32.Tanh(c, tc)
+		for j := range hNew {
+			hNew[j] = og[j] * tc[j]
+		}
+	}
+}
+
+// lstmBackward turns dh (of h after step t) and dc into the gates'
+// gradients dA[t] (the same for the input's and the hidden products), and
+// carries dc to the step before; dhPrev gets no direct part.
+func lstmBackward(lv *level, t, n, r0, r1 int, dh, dhPrev []float32) {
+	h, g := lv.h, 4*lv.h
+	clear(dhPrev[r0*h : r1*h])
+	for i := r0; i < r1; i++ {
+		row, d := lv.a[(t*n+i)*g:(t*n+i+1)*g], lv.dA[(t*n+i)*g:(t*n+i+1)*g]
+		off := (t*n + i) * h
+		cPrev, tc := lv.cs[off:off+h], lv.tc[off:off+h]
+		dhi, dc := dh[i*h:(i+1)*h], lv.dc[i*h:(i+1)*h]
+		for j := 0; j < h; j++ {
+			ig, fg, gg, og := row[j], row[h+j], row[2*h+j], row[3*h+j]
+			dcj := dc[j] + dhi[j]*og*(1-tc[j]*tc[j])
+			d[j] = dcj * gg * ig * (1 - ig)
+			d[h+j] = dcj * cPrev[j] * fg * (1 - fg)
+			d[2*h+j] = dcj * ig * (1 - gg*gg)
+			d[3*h+j] = dhi[j] * tc[j] * og * (1 - og)
+			dc[j] = dcj * fg
+		}
+	}
+}
