@@ -17,6 +17,10 @@ const (
 	// InitHe is He et al. (2015), for ReLU: weights N(0, 2/fan_in), biases
 	// zero, the softmax layer zero.
 	InitHe Init = "he"
+	// InitPyTorch is PyTorch's default: every weight and bias (the
+	// softmax layer's too) U(-1/√fan_in, 1/√fan_in), as nn.Linear and
+	// nn.Conv2d draw them; embeddings N(0, 1).
+	InitPyTorch Init = "pytorch"
 )
 
 // ParseInit checks a scheme's name; "" means InitNetwork3.
@@ -24,10 +28,10 @@ func ParseInit(s string) (Init, error) {
 	switch Init(s) {
 	case "":
 		return InitNetwork3, nil
-	case InitNetwork3, InitHe:
+	case InitNetwork3, InitHe, InitPyTorch:
 		return Init(s), nil
 	}
-	return "", fmt.Errorf("nn: unknown initialisation %q (valid: network3, he)", s)
+	return "", fmt.Errorf("nn: unknown initialisation %q (valid: network3, he, pytorch)", s)
 }
 
 // InitContext is what a layer's Init may need to know of the network
@@ -62,12 +66,16 @@ func initContext(plans []LayerPlan, i int) InitContext {
 
 // initWeights draws w and b of a layer with fanIn inputs and fanOut
 // outputs per weight as scheme says: network3's N(0, 1/fanOut) weights and
-// N(0, 1) biases, or He's N(0, 2/fanIn) weights and zero biases.
+// N(0, 1) biases, He's N(0, 2/fanIn) weights and zero biases, or
+// PyTorch's U(-1/√fanIn, 1/√fanIn) for both.
 func initWeights(scheme Init, rng *rand.Rand, w, b []float32, fanIn, fanOut float64) error {
 	switch scheme {
 	case InitHe:
 		normal(rng, w, math.Sqrt(2/fanIn))
 		clear(b)
+	case InitPyTorch:
+		uniform(rng, w, 1/math.Sqrt(fanIn))
+		uniform(rng, b, 1/math.Sqrt(fanIn))
 	case InitNetwork3:
 		normal(rng, w, math.Sqrt(1/fanOut))
 		normal(rng, b, 1)
@@ -75,6 +83,13 @@ func initWeights(scheme Init, rng *rand.Rand, w, b []float32, fanIn, fanOut floa
 		return fmt.Errorf("no initialisation for scheme %q", scheme)
 	}
 	return nil
+}
+
+// uniform draws x from U(-k, k).
+func uniform(rng *rand.Rand, x []float32, k float64) {
+	for i := range x {
+		x[i] = float32((2*rng.Float64() - 1) * k)
+	}
 }
 
 func normal(rng *rand.Rand, x []float32, std float64) {

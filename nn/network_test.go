@@ -158,3 +158,27 @@ func ExampleNew() {
 	// softmax:10   → 10
 	// 10 class probabilities, P(0) = 0.10
 }
+
+// TestInitPyTorch: every weight and bias, the softmax layer's too, within
+// ±1/√fan_in and spread over it.
+func TestInitPyTorch(t *testing.T) {
+	spec, _ := ParseSpec("conv:4x5x5 relu fc:30 softmax:10")
+	net, err := New(Config{Spec: spec, In: Shape{C: 2, H: 8, W: 8}, MaxBatch: 1, Seed: 1, Init: InitPyTorch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		param int
+		fanIn float64
+	}{{0, 50}, {1, 50}, {2, 4 * 4 * 4}, {3, 4 * 4 * 4}, {4, 30}, {5, 30}} {
+		p := net.Params()[c.param]
+		k := 1 / math.Sqrt(c.fanIn)
+		var lo, hi float32
+		for _, v := range p.Value.Data {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		if float64(hi) > k || float64(lo) < -k || float64(hi-lo) < k/2 {
+			t.Errorf("%s in [%v, %v], want spread over ±%.3f", p.Name, lo, hi, k)
+		}
+	}
+}

@@ -256,9 +256,7 @@ func (l *RecurrentLayer) Params() []*Param {
 func (l *RecurrentLayer) Init(_ Init, _ InitContext, rng *rand.Rand) error {
 	k := 1 / math.Sqrt(float64(l.spec.Hidden))
 	for _, p := range l.Params() {
-		for i := range p.Value.Data {
-			p.Value.Data[i] = float32((2*rng.Float64() - 1) * k)
-		}
+		uniform(rng, p.Value.Data, k)
 	}
 	return nil
 }

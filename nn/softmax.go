@@ -82,9 +82,13 @@ func (l *SoftmaxLayer) Params() []*Param { return l.dense.Params() }
 // Classes returns K.
 func (l *SoftmaxLayer) Classes() int { return l.spec.Classes }
 
-// Init sets the weights and biases to zero, under every scheme (network3's
-// softmax layer starts at zero).
-func (l *SoftmaxLayer) Init(Init, InitContext, *rand.Rand) error {
+// Init sets the weights and biases to zero (network3's softmax layer
+// starts at zero, and He's), or draws them as a fully-connected layer's
+// under InitPyTorch.
+func (l *SoftmaxLayer) Init(scheme Init, ctx InitContext, rng *rand.Rand) error {
+	if scheme == InitPyTorch {
+		return l.dense.Init(scheme, ctx, rng)
+	}
 	clear(l.dense.W.Value.Data)
 	clear(l.dense.B.Value.Data)
 	return nil

@@ -49,6 +49,9 @@ type Preset struct {
 	// evaluations, as augment.ParseViews reads it ("" or "none": the images
 	// as they are).
 	TTA string
+	// Seq, when positive, makes the preset a character model of a text:
+	// the network reads windows of Seq bytes (see package lm).
+	Seq int
 	// About is a one-line description.
 	About string
 	// Expect says what the preset reaches and how fast, for the CLI to print.
@@ -86,6 +89,14 @@ var Presets = []Preset{
 		Augment: augment.Config{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1}, Average: 10, SelectLast: 10,
 		About:  "beyond the book: four 3×3 conv layers with batch normalisation, dropout, random shifts, rotations and zooms, Nesterov momentum, cosine schedule, the mean of the last 10 epochs' weights",
 		Expect: "seed 1: 99.68% test for the mean of the last 10 epochs' weights, which validation selects (99.69%); 67 minutes on one core beside another training"},
+	{Name: "lstm", Spec: "rows lstm:128 softmax:10", Epochs: 20, Batch: 64, Eta: 0.001, Optimizer: "adam", Init: "pytorch",
+		About: "beyond the chapter: sequential MNIST, each image read row by row by 128 LSTM units, Adam and PyTorch's initialisation (the PyTorch peer's)"},
+	{Name: "gru", Spec: "rows gru:128 softmax:10", Epochs: 20, Batch: 64, Eta: 0.001, Optimizer: "adam", Init: "pytorch",
+		About: "sequential MNIST with 128 GRU units, Adam"},
+	{Name: "rnn", Spec: "rows rnn:128 softmax:10", Epochs: 20, Batch: 64, Eta: 0.001, Optimizer: "adam", Init: "pytorch",
+		About: "sequential MNIST with 128 plain tanh recurrent units, Adam"},
+	{Name: "charlm", Spec: "embed:256x256 lstm:256x2:seq softmax:256", Epochs: 3, Batch: 32, Eta: 0.002, Optimizer: "adam", ClipNorm: 5, Seq: 100, Init: "pytorch",
+		About: "a character model of a text (--text FILE): two LSTM layers of 256 units over windows of 100 bytes, 32 rows, Adam, gradients clipped to norm 5, PyTorch's initialisation (the PyTorch peer's)"},
 }
 
 // LookupPreset returns the preset called name; the error lists the valid

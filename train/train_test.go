@@ -156,7 +156,15 @@ func TestPresetsBuild(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
-		if _, err := nn.New(nn.Config{Spec: s, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: 1}); err != nil {
+		in := nn.Shape{C: 1, H: 28, W: 28}
+		if p.Seq > 0 { // a character model reads windows of bytes
+			in = nn.Shape{C: 1, H: 1, W: 1, Flat: true, T: p.Seq}
+		}
+		init, err := nn.ParseInit(p.Init)
+		if err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+		if _, err := nn.New(nn.Config{Spec: s, In: in, MaxBatch: 1, Init: init}); err != nil {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
 	}

@@ -195,7 +195,7 @@ func (c *ensembleCmd) member(ctx context.Context, i int, netCfg nn.Config, cfg t
 	fmt.Fprintf(stdout, "member %d (seed %d): best validation %.2f%% at %s, test %.2f%%\n",
 		i+1, seed, 100*res.BestValidation, best.Name(), 100*res.TestAtBest)
 	if path != "" {
-		info := withBest(c.info(p, cfg, d.Train.N), res, cfg.Views)
+		info := withBest(c.info(p, cfg, (&imagesTask{d: d}).dataName()), res, cfg.Views)
 		info.Seed = seed
 		if err := model.Save(path, net, info); err != nil {
 			return nil, err

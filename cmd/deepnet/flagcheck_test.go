@@ -79,7 +79,7 @@ func TestFlagValuesThatCannotBeMeant(t *testing.T) {
 		{train("--elastic", "34"), []string{`--elastic "34": want ALPHA:SIGMA`}},
 		{train("--elastic", "34:0"), []string{`--elastic "34:0": want ALPHA:SIGMA with ALPHA ≥ 0 and SIGMA > 0`}},
 		{train("--elastic", ""), []string{`--elastic "": want ALPHA:SIGMA`}},
-		{train("--init", "xavier"), []string{"--init: ", "valid: network3, he"}},
+		{train("--init", "xavier"), []string{"--init: ", "valid: network3, he, pytorch"}},
 		{train("--optimizer", "adamw"), []string{`--optimizer: unknown optimiser "adamw"`, "valid: sgd, adam, adam:BETA1:BETA2:EPS, rmsprop"}},
 		{train("--optimizer", "adam:1"), []string{"--optimizer: ", "β1 1 outside [0, 1)"}},
 		{train("--optimizer", "rmsprop:0.9:0"), []string{"--optimizer: ", "ε 0 must be positive"}},

@@ -37,6 +37,7 @@ var presetFlags = []struct {
 		return c.Optimizer == "adam" && c.Momentum == 0 && !c.Nesterov
 	}},
 	{[]string{"--clip", "0"}, []string{"ClipNorm"}, func(_ nn.Config, c train.Config) bool { return c.ClipNorm == 0 }},
+	{[]string{"--seq", "7"}, []string{"Seq"}, func(n nn.Config, _ train.Config) bool { return n.In.T == 7 }},
 	{[]string{"--label-smoothing", "0"}, []string{"LabelSmoothing"}, func(_ nn.Config, c train.Config) bool { return c.LabelSmoothing == 0 }},
 	{[]string{"--schedule", "const"}, []string{"Schedule"}, func(_ nn.Config, c train.Config) bool { return c.Schedule == nil }},
 	{[]string{"--shift", "0"}, []string{"Augment.MaxShift"}, func(_ nn.Config, c train.Config) bool { return c.Augment.MaxShift == 0 }},
@@ -64,7 +65,7 @@ var notFlags = []string{"Name", "Book", "About", "Expect", "Expanded"}
 var everything = train.Preset{Name: "everything", Spec: "fc:30:relu softmax:10", Epochs: 5, Batch: 20, Eta: 0.1, Lambda: 0.1,
 	Expanded: true, Book: 99, Init: "he", Momentum: 0.9, Nesterov: true, Optimizer: "sgd", ClipNorm: 5, LabelSmoothing: 0.1, Schedule: "cosine",
 	Augment: augment.Config{MaxShift: 2, MaxRotate: 10, MaxScale: 0.1, ElasticAlpha: 34, ElasticSigma: 4},
-	Average: 3, SelectLast: 3, TTA: "shifts", About: "a preset that sets everything", Expect: "nothing"}
+	Average: 3, SelectLast: 3, TTA: "shifts", Seq: 3, About: "a preset that sets everything", Expect: "nothing"}
 
 // presetFields returns the names of p's fields ("Augment.MaxShift" for
 // those of a struct) and whether each is set (not its zero value).
@@ -204,7 +205,7 @@ func TestOptimizerFlags(t *testing.T) {
 		if cfg.Optimizer != "adam" || cfg.Momentum != 0 || cfg.Nesterov || cfg.ClipNorm != 2 || p.Optimizer != "adam" || p.Momentum != 0 {
 			t.Errorf("%v: optimiser %q, momentum %v, Nesterov %v, clip %v", args, cfg.Optimizer, cfg.Momentum, cfg.Nesterov, cfg.ClipNorm)
 		}
-		if info := f.info(p, cfg, 1000); info.Optimizer != "adam:0.9:0.999:1e-08" || info.ClipNorm != 2 || info.Momentum != 0 {
+		if info := f.info(p, cfg, "mnist-1000"); info.Optimizer != "adam:0.9:0.999:1e-08" || info.ClipNorm != 2 || info.Momentum != 0 {
 			t.Errorf("%v: info %+v", args, info)
 		}
 	}
@@ -214,7 +215,7 @@ func TestOptimizerFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info := f.info(p, cfg, 1000); info.Optimizer != "sgd" || info.ClipNorm != 0 || info.Momentum != 0.9 {
+	if info := f.info(p, cfg, "mnist-1000"); info.Optimizer != "sgd" || info.ClipNorm != 0 || info.Momentum != 0.9 {
 		t.Errorf("quick: info %+v", info)
 	}
 }

@@ -137,9 +137,9 @@ func TestBadInputsGiveOneLineErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"train", "--data", corrupt}, "train-images-idx3-ubyte"},
-		{[]string{"train", "--preset", "conv3"}, "valid: best, conv1, conv2, dropout"},
+		{[]string{"train", "--preset", "conv3"}, "valid: best, charlm, conv1, conv2, dropout"},
 		{[]string{"train", "--net", "conv:20x5 softmax:10"}, "the form is conv:MAPSxKHxKW"},
-		{[]string{"train", "--init", "xavier"}, "valid: network3, he"},
+		{[]string{"train", "--init", "xavier"}, "valid: network3, he, pytorch"},
 		{[]string{"train", "--schedule", "linear"}, "valid: const"},
 		{[]string{"train", "--preset", "best", "--patience", "5"}, "--select-last 0"},
 		{[]string{"train", "--select-last", "5", "--epochs", "4"}, "more than the 4 epochs"},

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
@@ -32,14 +31,15 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := c.outs.check(); err != nil {
 		return err
 	}
-	d, err := c.loadData(p, stderr)
+	tk, err := newTask(c.trainFlags, p, stderr)
 	if err != nil {
 		return err
 	}
-	if err := c.checkDecay(cfg, d.Train.N); err != nil {
+	netCfg.In, netCfg.MaxBatch = tk.input(), tk.maxBatch(cfg.Batch)
+	if err := c.checkDecay(cfg, tk.examples(cfg.Batch)); err != nil {
 		return err
 	}
-	teacher, err := c.applyTeacher(&cfg, d.Train)
+	extra, err := tk.prepare(c.trainFlags, &cfg)
 	if err != nil {
 		return err
 	}
@@ -47,13 +47,17 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	info := c.info(p, cfg, d.Train.N)
+	obj, err := tk.objective(net, cfg)
+	if err != nil {
+		return err
+	}
+	info := c.info(p, cfg, tk.dataName())
 	if err := c.useCheckpoint(&cfg, info); err != nil {
 		return err
 	}
-	c.printHeader(stdout, netCfg, cfg, p, d, teacher)
+	c.printHeader(stdout, netCfg, cfg, p, tk, extra)
 	start := time.Now()
-	res, err, metricsErr := c.fit(ctx, net, d, cfg, stdout, stderr)
+	res, err, metricsErr := c.fit(ctx, obj, cfg, stdout, stderr)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -174,15 +178,15 @@ func (c *trainCmd) useCheckpoint(cfg *train.Config, info model.Info) error {
 
 // printHeader prints what is trained, on what and how, what the preset
 // expects, and, when resuming, the epochs done before.
-func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, p train.Preset, d *data.Splits, teacher string) {
+func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, p train.Preset, tk task, extra string) {
 	fmt.Fprintf(w, "network  %s\n", netCfg.Spec)
-	fmt.Fprintf(w, "training %d images (validation %d, test %d), %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
-		d.Train.N, d.Validation.N, d.Test.N, cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, *c.seed)
+	fmt.Fprintf(w, "training %s, %d epochs, mini-batch %d, η %g, λ %g, seed %d\n",
+		tk.describe(), cfg.Epochs, cfg.Batch, cfg.Eta, cfg.Lambda, *c.seed)
 	if line := optimizerLine(cfg); line != "" {
 		fmt.Fprintln(w, line)
 	}
-	if teacher != "" {
-		fmt.Fprintln(w, teacher)
+	if extra != "" {
+		fmt.Fprintln(w, extra)
 	}
 	if line := viewsLine(cfg.Views); line != "" {
 		fmt.Fprintln(w, line)
@@ -215,10 +219,10 @@ func optimizerLine(cfg train.Config) string {
 	return "update   " + strings.Join(parts, ", ")
 }
 
-// fit trains net, printing each epoch, drawing a progress bar on a
+// fit trains obj, printing each epoch, drawing a progress bar on a
 // terminal and writing each epoch's record to --metrics. It returns the
 // result, the run's error, and the first error writing the metrics.
-func (c *trainCmd) fit(ctx context.Context, net *nn.Network, d *data.Splits, cfg train.Config, stdout, stderr io.Writer) (*train.Result, error, error) {
+func (c *trainCmd) fit(ctx context.Context, obj train.Objective, cfg train.Config, stdout, stderr io.Writer) (*train.Result, error, error) {
 	var metrics *json.Encoder
 	if *c.metrics != "" {
 		if err := makeParent(*c.metrics); err != nil {
@@ -246,14 +250,18 @@ func (c *trainCmd) fit(ctx context.Context, net *nn.Network, d *data.Splits, cfg
 			metricsErr = metrics.Encode(e)
 		}
 	}
-	res, err := train.Run(ctx, net, d, cfg)
+	res, err := train.Fit(ctx, obj, cfg)
 	bar.clear()
 	return res, err, metricsErr
 }
 
-// printBest prints the selected epoch's validation and test accuracy.
+// printBest prints the selected epoch's validation and test scores.
 func (c *trainCmd) printBest(w io.Writer, res *train.Result, cfg train.Config, took time.Duration) {
 	best, _ := res.Best()
+	if best.Metric != "" {
+		fmt.Fprintf(w, "best validation %s at %s  (%s)\n", formatScore(best.Metric, res.BestValidation), best.Name(), took.Round(time.Second))
+		return
+	}
 	there := "that epoch"
 	if best.Averaged {
 		there = "those weights"
@@ -323,6 +331,10 @@ func withoutFlag(args []string, name string) []string {
 const checkpointFile = "checkpoint.safetensors"
 
 func printEpoch(w io.Writer, e train.Epoch, epochs int) {
+	if e.Metric != "" {
+		fmt.Fprintf(w, "epoch %d/%d: validation %s  (cost %.4f, %.1fs)\n", e.Epoch+1, epochs, formatScore(e.Metric, e.Validation), e.Cost, e.Seconds)
+		return
+	}
 	through := ""
 	if e.Views > 0 {
 		through = fmt.Sprintf(" through %d views", e.Views)
@@ -335,7 +347,8 @@ func printEpoch(w io.Writer, e train.Epoch, epochs int) {
 		e.Epoch+1, epochs, 100*e.Validation, through, e.Cost, e.Seconds)
 }
 
-// plotCurves draws validation and test accuracy per epoch into a PNG.
+// plotCurves draws validation and test accuracy per epoch into a PNG (or
+// the validation score, for a metric other than accuracy).
 func plotCurves(path string, res *train.Result, title string) error {
 	if err := makeParent(path); err != nil {
 		return err
@@ -345,6 +358,21 @@ func plotCurves(path string, res *train.Result, title string) error {
 		val = append(val, 100*e.Validation)
 		test = append(test, 100*e.Test)
 	}
-	img := viz.Curves([]viz.Series{{Name: "validation %", Y: val}, {Name: "test %", Y: test}}, title)
-	return viz.WritePNG(path, img)
+	series := []viz.Series{{Name: "validation %", Y: val}, {Name: "test %", Y: test}}
+	if len(res.Epochs) > 0 && res.Epochs[0].Metric != "" {
+		for i, e := range res.Epochs {
+			val[i] = e.Validation
+		}
+		series = []viz.Series{{Name: "validation " + strings.ReplaceAll(res.Epochs[0].Metric, "_", " "), Y: val}}
+	}
+	return viz.WritePNG(path, viz.Curves(series, title))
+}
+
+// formatScore writes a score of a metric other than accuracy:
+// "1.832 bits/char".
+func formatScore(metric string, v float64) string {
+	if metric == "bits_per_char" {
+		return fmt.Sprintf("%.3f bits/char", v)
+	}
+	return fmt.Sprintf("%s %.4g", strings.ReplaceAll(metric, "_", " "), v)
 }

@@ -42,6 +42,8 @@ type trainFlags struct {
 	rotate, scale        float64
 	elastic              string
 	teachers             string
+	text                 string
+	seq                  int
 	teacherWeight        float64
 	teacherTemp          float64
 	seed                 *uint64
@@ -54,7 +56,7 @@ func newTrainFlags(name string) *trainFlags {
 	fs := f.fs
 	fs.StringVar(&f.preset, "preset", "", "a preset of the chapter's table: shallow, conv1, conv2, relu, expanded, fc2, dropout, or deepnet's quick and best; see deepnet presets (default: quick; bench's: relu)")
 	fs.StringVar(&f.net, "net", "", "the network as a spec, e.g. \"conv:20x5x5 maxpool:2 relu fc:100:relu softmax:10\" (default: the preset's)")
-	fs.StringVar(&f.init, "init", "", "weight initialisation: network3 or he (default: the preset's)")
+	fs.StringVar(&f.init, "init", "", "weight initialisation: network3, he or pytorch (default: the preset's)")
 	fs.IntVar(&f.epochs, "epochs", 0, "epochs to train, 1 or more (default: the preset's)")
 	fs.IntVar(&f.batch, "batch", 0, "mini-batch size, 1 or more (default: the preset's)")
 	fs.Float64Var(&f.eta, "eta", 0, "learning rate η > 0 (default: the preset's)")
@@ -80,6 +82,8 @@ func newTrainFlags(name string) *trainFlags {
 	fs.Float64Var(&f.scale, "scale", 0, "augment: zoom each training image by a factor in [1-S, 1+S], 0 ≤ S < 1 (0: off; default: the preset's)")
 	fs.StringVar(&f.elastic, "elastic", "", "augment: elastic distortion ALPHA:SIGMA (Simard et al. use 34:4), or off (default: the preset's)")
 	f.tta = ttaFlag(fs)
+	fs.StringVar(&f.text, "text", "", "train a character model (such as --preset charlm) on this text file, read as bytes: the first 90% to train on, the rest to validate on")
+	fs.IntVar(&f.seq, "seq", 0, "a character model's window, in bytes: backpropagation through time over this many steps, the state carried to the next window (default: the preset's)")
 	return f
 }
 
@@ -109,6 +113,7 @@ func (f *trainFlags) checkValues() error {
 		{"scale", f.scale >= 0 && f.scale < 1, "0 ≤ S < 1 (0: off)"},
 		{"teacher-weight", f.teacherWeight >= 0 && f.teacherWeight <= 1, "a weight in [0, 1]"},
 		{"teacher-temperature", f.teacherTemp > 0 && finite(f.teacherTemp), "a positive temperature"},
+		{"seq", f.seq >= 1 && f.seq <= 100000, "a window of 1 to 100000 bytes"},
 	}); err != nil {
 		return err
 	}
@@ -177,6 +182,7 @@ func (f *trainFlags) override(p train.Preset) (train.Preset, error) {
 	set("rotate", func() { p.Augment.MaxRotate = f.rotate })
 	set("scale", func() { p.Augment.MaxScale = f.scale })
 	set("tta", func() { p.TTA = *f.tta })
+	set("seq", func() { p.Seq = f.seq })
 	if f.given("elastic") {
 		alpha, sigma, err := parseElastic(f.elastic)
 		if err != nil {
@@ -251,6 +257,9 @@ func (f *trainFlags) configs(p train.Preset) (nn.Config, train.Config, error) {
 		return nn.Config{}, train.Config{}, err
 	}
 	netCfg := nn.Config{Spec: spec, In: nn.Shape{C: 1, H: 28, W: 28}, MaxBatch: max(p.Batch, 100), Seed: *f.seed, Init: init}
+	if p.Seq > 0 { // a character model (textTask) reads windows of bytes
+		netCfg.In, netCfg.MaxBatch = (&textTask{seq: p.Seq}).input(), p.Batch
+	}
 	trainCfg := train.Config{Epochs: p.Epochs, Batch: p.Batch, Eta: p.Eta, Lambda: p.Lambda,
 		Optimizer: p.Optimizer, Momentum: p.Momentum, Nesterov: p.Nesterov, ClipNorm: p.ClipNorm, LabelSmoothing: p.LabelSmoothing, Schedule: sched, Seed: *f.seed, Patience: f.patience,
 		Augment: p.Augment, KeepBest: true, Average: p.Average, SelectLast: p.SelectLast, Views: views}
@@ -328,14 +337,14 @@ func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, erro
 	return d, nil
 }
 
-// info is the model.Info of a run of preset p with cfg on n training
-// images, before its result is known.
-func (f *trainFlags) info(p train.Preset, cfg train.Config, n int) model.Info {
+// info is the model.Info of a run of preset p with cfg on the data named
+// dataName, before its result is known.
+func (f *trainFlags) info(p train.Preset, cfg train.Config, dataName string) model.Info {
 	spec, _ := train.ParseOptimizer(cfg.Optimizer)
 	info := model.Info{Preset: p.Name, Eta: cfg.Eta, Lambda: cfg.Lambda, Momentum: cfg.Momentum,
 		Optimizer: spec.String(), ClipNorm: cfg.ClipNorm, LabelSmoothing: cfg.LabelSmoothing,
 		Teachers: f.teacherFiles(), TeacherWeight: cfg.TeacherWeight, BatchSize: cfg.Batch,
-		Epochs: cfg.Epochs, Seed: *f.seed, Data: fmt.Sprintf("mnist-%d", n)}
+		Epochs: cfg.Epochs, Seed: *f.seed, Data: dataName}
 	if len(info.Teachers) > 0 {
 		info.TeacherTemperature = f.teacherTemp
 	}
