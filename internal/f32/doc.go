@@ -100,4 +100,19 @@
 // network's 64,000 dense weights) and AVX-512 a ninth of that
 // (BenchmarkOptimizerUpdate), hence their assembly. SumSquares (gradient
 // clipping's norm) is BatchNormSums' float64 sum of squares.
+//
+// Sigmoid and Tanh (the gates of the recurrent layers) compute in float32.
+// Their exponential follows Cephes expf: n = round(x·log2e) by adding
+// 1.5·2²³, a Cody–Waite reduction with ln2 in two parts, a degree-5
+// polynomial, and 2ⁿ written into the exponent bits. Sigmoid is 1/(1+e),
+// or e/(1+e) for negative x, with e = exp(−|x|), so nothing overflows and
+// small values keep their relative accuracy. Tanh is Cephes tanhf's odd
+// polynomial below 0.625 and 1 − 2/(exp(2|x|)+1) above, with the sign put
+// back. Clamped inputs make large |x| give exactly 0, 1 or ±1, and NaN
+// stays NaN. The AVX-512 (2×16 floats) and AVX2 (2×8) kernels have masked
+// tails and perform the Go twin's operations in its order, with no fused
+// multiply-add and a true division, so all three match bit for bit. They
+// are within 2 ulp (sigmoid) and 1 ulp (tanh) of SigmoidRef and TanhRef,
+// which remain the float64 definitions (and what nn's sigmoid and tanh
+// layers compute); activation.go states the measured errors.
 package f32

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package f32
+
+func sigmoid(x, y []float32) { sigmoidGo(x, y) }
+
+func tanh(x, y []float32) { tanhGo(x, y) }
