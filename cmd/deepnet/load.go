@@ -102,6 +102,12 @@ func checkTraining(cfg nn.Config, tcfg train.Config) error {
 	return nn.CheckMemory("training this network", train.MemoryNeeded(plans, cfg.MaxBatch, tcfg), memoryLimit)
 }
 
+// loadModel loads the model file at path, built for one example at a
+// time, within memoryLimit.
+func loadModel(path string) (*nn.Network, *model.Info, error) {
+	return model.LoadWith(path, model.Options{MaxBatch: 1, MaxMemory: memoryLimit})
+}
+
 // loadClassifier loads the model file at path, built for batches of up to
 // maxBatch (0: model.DefaultMaxBatch) within memoryLimit, and checks that
 // it is a classifier of whole examples.

@@ -29,6 +29,7 @@ var commands = []command{
 	{"ensemble", "train several networks (or load saved ones) and report each one's and their vote's test accuracy", runEnsemble},
 	{"eval", "report a saved model's test accuracy, per-digit accuracy and confusion matrix", runEval},
 	{"predict", "classify image files (PNG, JPEG, GIF) of handwritten digits with a saved model", runPredict},
+	{"sample", "generate text from a character model, streaming each byte as it is drawn", runSample},
 	{"viz", "draw a saved model's kernels, feature maps, misclassified digits and confusion matrix", runViz},
 	{"bench", "measure training speed in images per second", runBench},
 	{"gradients", "measure how the gradient vanishes back through time steps and layers early in training", runGradients},
