@@ -18,7 +18,7 @@ func gruForward(lv *level, t, n, r0, r1 int) {
 	for i := 0; i < r1-r0; i++ {
 		copy(gh[i*g:(i+1)*g], lv.C.Value.Data)
 	}
-	f32.Gemm(false, true, r1-r0, g, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.U.Value.Data, h, 1, gh, g)
+	f32.Gemm(false, false, r1-r0, g, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.ut, g, 1, gh, g)
 	for i := r0; i < r1; i++ {
 		row, hrow := lv.a[(t*n+i)*g:(t*n+i+1)*g], lv.gh[(t*n+i)*g:(t*n+i+1)*g]
 		f32.Axpy(1, hrow[:2*h], row[:2*h])

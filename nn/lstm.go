@@ -15,7 +15,7 @@ var lstmCell = cell{gates: 4, extraStates: 2, forward: lstmForward, backward: ls
 func lstmForward(lv *level, t, n, r0, r1 int) {
 	h, g := lv.h, 4*lv.h
 	a := lv.a[(t*n+r0)*g : (t*n+r1)*g]
-	f32.Gemm(false, true, r1-r0, g, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.U.Value.Data, h, 1, a, g)
+	f32.Gemm(false, false, r1-r0, g, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.ut, g, 1, a, g)
 	for i := r0; i < r1; i++ {
 		row := lv.a[(t*n+i)*g : (t*n+i+1)*g]
 		f32.Sigmoid(row[:2*h], row[:2*h]) // i, f

@@ -168,6 +168,7 @@ type level struct {
 	c          cell
 	in, h      int
 	W, U, B, C *Param    // weight_ih, weight_hh, bias_ih, bias_hh
+	wt, ut     []float32 // Wᵀ [in][G·H] and Uᵀ [H][G·H], for products that read them in place
 	x          []float32 // input [T][n][in] (not owned)
 	a          []float32 // gate pre-activations, then values [T][n][G·H]
 	gh         []float32 // hiddenGates: U h + c [T][n][G·H]
@@ -216,6 +217,7 @@ func newRecurrent(s RecurrentSpec, ctx BuildContext, out Shape) *RecurrentLayer 
 			a: make([]float32, t*b*g), dA: make([]float32, t*b*g),
 			hs: make([]float32, (t+1)*b*h), dh: make([]float32, b*h), dhPrev: make([]float32, b*h),
 			h0: make([]float32, b*h), norms: make([]float64, t), normSq: make([]float64, blocks(b)*t),
+			wt: make([]float32, width*g), ut: make([]float32, h*g),
 		}
 		if c.hiddenGates {
 			lv.gh, lv.dGh = make([]float32, t*b*g), make([]float32, t*b*g)
@@ -322,9 +324,13 @@ func blockRows(n int) int {
 func blocks(n int) int { return (n + blockRows(n) - 1) / blockRows(n) }
 
 // inputProducts sets a to x·Wᵀ + b (+ c, unless the cell needs U h + c
-// apart), for the input x [T][n][in] of every step.
+// apart), for the input x [T][n][in] of every step. It first writes Wᵀ
+// and Uᵀ, which the products then read in place (the weights change
+// between Forwards, not within one).
 func (lv *level) inputProducts(x []float32, t, n int) {
 	g := lv.c.gates * lv.h
+	transposeMatrix(lv.W.Value.Data, lv.wt, g, lv.in)
+	transposeMatrix(lv.U.Value.Data, lv.ut, g, lv.h)
 	lv.x = x
 	a := lv.a[:t*n*g]
 	for r := 0; r < t*n; r++ {
@@ -334,7 +340,16 @@ func (lv *level) inputProducts(x []float32, t, n int) {
 			f32.Axpy(1, lv.C.Value.Data, row)
 		}
 	}
-	f32.Gemm(false, true, t*n, g, lv.in, 1, x, lv.in, lv.W.Value.Data, lv.in, 1, a, g)
+	f32.Gemm(false, false, t*n, g, lv.in, 1, x, lv.in, lv.wt, g, 1, a, g)
+}
+
+// transposeMatrix writes the rows×cols matrix m into t as cols×rows.
+func transposeMatrix(m, t []float32, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		for j, v := range m[i*cols : (i+1)*cols] {
+			t[j*rows+i] = v
+		}
+	}
 }
 
 // startState sets the state before the first step: the carried one, or
@@ -458,8 +473,13 @@ func (lv *level) sumNorms(t, nb int) {
 func (lv *level) weightGradients(t, n int) []float32 {
 	g, h, rows := lv.c.gates*lv.h, lv.h, t*n
 	dA, dGh := lv.dA[:rows*g], lv.dGh[:rows*g]
-	f32.Gemm(true, false, g, lv.in, rows, 1, dA, g, lv.x, lv.in, 0, lv.W.Grad.Data, lv.in)
-	f32.Gemm(true, false, g, h, rows, 1, dGh, g, lv.hs[:rows*h], h, 0, lv.U.Grad.Data, h)
+	// The gradients' transposes, xᵀ·dA and hᵀ·dGh, read the long dA and
+	// dGh in place and pack only the narrow x and h; wt and ut, free
+	// until the next Forward, hold them.
+	f32.Gemm(true, false, lv.in, g, rows, 1, lv.x, lv.in, dA, g, 0, lv.wt, g)
+	transposeMatrix(lv.wt, lv.W.Grad.Data, lv.in, g)
+	f32.Gemm(true, false, h, g, rows, 1, lv.hs[:rows*h], h, dGh, g, 0, lv.ut, g)
+	transposeMatrix(lv.ut, lv.U.Grad.Data, h, g)
 	sumRows(dA, g, lv.B.Grad.Data)
 	sumRows(dGh, g, lv.C.Grad.Data)
 	if lv.dx == nil {

@@ -12,7 +12,7 @@ var rnnCell = cell{gates: 1, forward: rnnForward, backward: rnnBackward}
 func rnnForward(lv *level, t, n, r0, r1 int) {
 	h := lv.h
 	a := lv.a[(t*n+r0)*h : (t*n+r1)*h]
-	f32.Gemm(false, true, r1-r0, h, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.U.Value.Data, h, 1, a, h)
+	f32.Gemm(false, false, r1-r0, h, h, 1, lv.hs[(t*n+r0)*h:(t*n+r1)*h], h, lv.ut, h, 1, a, h)
 	f32.Tanh(a, a)
 	copy(lv.hs[((t+1)*n+r0)*h:((t+1)*n+r1)*h], a)
 }
