@@ -21,7 +21,7 @@ func lstmForward(lv *level, t, n, r0, r1 int) {
 		f32.Sigmoid(row[:2*h], row[:2*h]) // i, f
 		f32.Tanh(row[2*h:3*h], row[2*h:3*h])
 		f32.Sigmoid(row[3*h:], row[3*h:])
-		ig, fg, gg, og := row[:h], row[h:2*h], row[2*h:3*h], row[3*h:]
+		ig, fg, gg, og := row[:h], row[h:2*h], row[2*h:3*h], row[3*h:4*h]
 		off := (t*n + i) * h
 		cPrev, c := lv.cs[off:off+h], lv.cs[off+n*h:off+n*h+h]
 		for j := range c {
@@ -46,14 +46,19 @@ func lstmBackward(lv *level, t, n, r0, r1 int, dh, dhPrev []float32) {
 		off := (t*n + i) * h
 		cPrev, tc := lv.cs[off:off+h], lv.tc[off:off+h]
 		dhi, dc := dh[i*h:(i+1)*h], lv.dc[i*h:(i+1)*h]
-		for j := 0; j < h; j++ {
-			ig, fg, gg, og := row[j], row[h+j], row[2*h+j], row[3*h+j]
-			dcj := dc[j] + dhi[j]*og*(1-tc[j]*tc[j])
-			d[j] = dcj * gg * ig * (1 - ig)
-			d[h+j] = dcj * cPrev[j] * fg * (1 - fg)
-			d[2*h+j] = dcj * ig * (1 - gg*gg)
-			d[3*h+j] = dhi[j] * tc[j] * og * (1 - og)
-			dc[j] = dcj * fg
+		// Each gate's values and gradients as slices of exactly h, so that
+		// the loop runs without bounds checks.
+		ig, fg, gg, og := row[:h], row[h:2*h], row[2*h:3*h], row[3*h:4*h]
+		di, df, dg, do := d[:h], d[h:2*h], d[2*h:3*h], d[3*h:4*h]
+		cPrev, tc, dhi, dc = cPrev[:h], tc[:h], dhi[:h], dc[:h]
+		for j := range dc {
+			i, f, g, o, tcj := ig[j], fg[j], gg[j], og[j], tc[j]
+			dcj := dc[j] + dhi[j]*o*(1-tcj*tcj)
+			di[j] = dcj * g * i * (1 - i)
+			df[j] = dcj * cPrev[j] * f * (1 - f)
+			dg[j] = dcj * i * (1 - g*g)
+			do[j] = dhi[j] * tcj * o * (1 - o)
+			dc[j] = dcj * f
 		}
 	}
 }
