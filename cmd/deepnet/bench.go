@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/deepnet-go/deepnet/nn"
@@ -24,23 +25,25 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := b.outs.check(); err != nil {
 		return err
 	}
-	netCfg.MaxBatch = cfg.Batch
-	d, err := b.loadData(train.Preset{}, stderr)
+	data := p
+	data.Expanded = false // the speed of a step does not depend on it
+	tk, err := newTask(b.trainFlags, data, stderr)
 	if err != nil {
 		return err
 	}
-	teacher, err := b.applyTeacher(&cfg, d.Train)
+	netCfg.In, netCfg.MaxBatch = tk.input(), cfg.Batch
+	extra, err := tk.prepare(b.trainFlags, &cfg)
 	if err != nil {
 		return err
 	}
-	if teacher != "" {
-		fmt.Fprintln(stderr, teacher)
+	if extra != "" {
+		fmt.Fprintln(stderr, extra)
 	}
 	net, err := buildNetwork(netCfg, cfg)
 	if err != nil {
 		return err
 	}
-	obj, err := train.NewClassification(net, d, cfg)
+	obj, err := tk.objective(net, cfg)
 	if err != nil {
 		return err
 	}
@@ -48,7 +51,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	n, sec, err := b.time(t, cfg, d.Train.N)
+	n, sec, err := b.time(t, cfg, obj.Examples())
 	if err != nil {
 		return err
 	}
@@ -61,9 +64,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if b.given("net") { // the preset gave the training settings, --net the network
 		name += fmt.Sprintf(" net=%q", netCfg.Spec.String())
 	}
-	fmt.Fprintf(stdout, "deepnet %s batch=%d images=%d seconds=%.2f\n", name, cfg.Batch, n, sec)
-	fmt.Fprintf(stdout, "gflops %.1f  (%.2f MFLOP per training image)\n", flops*float64(n)/sec/1e9, flops/1e6)
-	fmt.Fprintf(stdout, "train_images_per_sec %.0f\n", float64(n)/sec)
+	// An example is an image, or a window of seq characters of a row.
+	unit, items := tk.unit(), n*tk.perExample()
+	per := flops / float64(tk.perExample())
+	fmt.Fprintf(stdout, "deepnet %s batch=%d %s=%d seconds=%.2f\n", name, cfg.Batch, unit, items, sec)
+	fmt.Fprintf(stdout, "gflops %.1f  (%.2f MFLOP per training %s)\n", flops*float64(n)/sec/1e9, per/1e6, strings.TrimSuffix(unit, "s"))
+	fmt.Fprintf(stdout, "train_%s_per_sec %.0f\n", unit, float64(items)/sec)
 	return nil
 }
 
@@ -78,7 +84,7 @@ type benchCmd struct {
 func parseBench(args []string, stderr io.Writer) (*benchCmd, error) {
 	b := &benchCmd{trainFlags: newTrainFlags("bench")}
 	b.defaultPreset = "relu"
-	b.images = b.fs.Int("images", 20000, "train on this many images, 1 or more (after a warm-up of 20 mini-batches)")
+	b.images = b.fs.Int("images", 20000, "train on this many examples (images, or windows of a text's rows), 1 or more (after a warm-up of 20 mini-batches)")
 	b.cpuprofile = b.outs.stream(b.fs, "cpuprofile", "write a CPU profile of the timed part to this file")
 	if err := parseFlags(b.fs, args, stderr); err != nil {
 		return nil, err
@@ -86,9 +92,10 @@ func parseBench(args []string, stderr io.Writer) (*benchCmd, error) {
 	return b, checkRanges(b.fs, []rangeCheck{{"images", *b.images >= 1, "1 or more images"}})
 }
 
-// time trains 20 mini-batches to warm up, then --images images (whole
-// mini-batches, at least one) of the n training images, cycling through
-// them, under --cpuprofile; it returns the images timed and the seconds.
+// time trains 20 mini-batches to warm up, then --images examples (whole
+// mini-batches, at least one) of the n training examples, cycling through
+// them in order, under --cpuprofile; it returns the examples timed and the
+// seconds.
 func (b *benchCmd) time(t *train.Trainer, cfg train.Config, n int) (int, float64, error) {
 	idx := make([]int, cfg.Batch)
 	batch := func(k int) []int {
