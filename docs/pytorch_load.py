@@ -8,6 +8,9 @@ and numpy (no safetensors package needed), builds the torch.nn.Sequential its
 "spec" metadata describes, with modules named by spec index so that the
 state_dict keys match, and prints the test accuracy. Batch normalisation
 layers need strict=False (deepnet stores no num_batches_tracked).
+Recurrent layers (rnn, lstm, gru) are torch.nn.RNN, LSTM and GRU (their
+parameters load under their own names, weight_ih_l0 ...), reading the
+sequence first, as deepnet lays it out.
 """
 import gzip, json, os, struct, sys
 from collections import OrderedDict
@@ -44,6 +47,32 @@ class Network3Dropout(nn.Module):
         return x * (1 - self.p)
 
 
+class Sequence(nn.Module):
+    """deepnet's rows and pixels: an image as the sequence of its rows (or
+    pixels), sequence first: (T, N, width)."""
+
+    def __init__(self, pixels):
+        super().__init__()
+        self.pixels = pixels
+
+    def forward(self, x):
+        n = x.shape[0]
+        x = x.reshape(n, -1, 1) if self.pixels else x.reshape(n, x.shape[-2], x.shape[-1])
+        return x.transpose(0, 1)
+
+
+def recurrent(cls, seq):
+    """A torch RNN, LSTM or GRU module that returns every step's state of
+    its top layer (seq) or the last step's, as deepnet's layers do."""
+
+    class Recurrent(cls):
+        def forward(self, x):
+            y, _ = super().forward(x)
+            return y if seq else y[-1]
+
+    return Recurrent
+
+
 def build(spec, c, h, w):
     """The torch module of a deepnet spec, for inputs of c×h×w."""
     mods, flat = [], False
@@ -69,6 +98,15 @@ def build(spec, c, h, w):
                 flat, c, h, w = True, c * h * w, 1, 1
             mods.append((name, nn.Linear(c, int(arg))))
             c = int(arg)
+        elif kind in ("rows", "pixels"):
+            mods.append((name, Sequence(kind == "pixels")))
+            c, flat = (1 if kind == "pixels" else w), True
+        elif kind in ("rnn", "lstm", "gru"):
+            size, _, out = arg.partition(":")
+            hidden, _, layers = size.partition("x")
+            cls = recurrent({"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind], out == "seq")
+            mods.append((name, cls(c, int(hidden), num_layers=int(layers or 1))))
+            c = int(hidden)
         elif kind == "batchnorm":
             mods.append((name, nn.BatchNorm1d(c) if flat else nn.BatchNorm2d(c)))
         elif kind == "dropout":
