@@ -37,6 +37,11 @@ func TestHostileInputs(t *testing.T) {
 		net.Params()[0].Value.Data[7] = float32(math.NaN())
 	})
 	train := func(args ...string) []string { return append([]string{"train", "--data", mnistDir}, args...) }
+	empty, tiny, binary := filepath.Join(tmp, "empty.txt"), filepath.Join(tmp, "tiny.txt"), filepath.Join(tmp, "binary.bin")
+	os.WriteFile(empty, nil, 0o644)
+	os.WriteFile(tiny, []byte(strings.Repeat("a short text. ", 50)), 0o644)
+	os.WriteFile(binary, append([]byte("ELF"), make([]byte, 5000)...), 0o644)
+	charModel := saveSequenceNetwork(t, tmp, "char.safetensors", "embed:256x8 gru:8:seq softmax:256")
 	for _, c := range []struct {
 		name string
 		args []string
@@ -55,6 +60,14 @@ func TestHostileInputs(t *testing.T) {
 		{"directory", []string{"predict", "--model", fiveClasses, tmp}, []string{"is a directory"}},
 		{"bomb", []string{"train", "--data", idxBomb(t, tmp)}, []string{"claims", "limit"}},
 		{"resumed past the end", resumePastEnd(t, tmp, mnistDir), []string{"trained 5 epochs, more than the run's 2"}},
+		{"text without a file", []string{"train", "--preset", "charlm"}, []string{"give it a text file with --text FILE"}},
+		{"text for images", train("--text", tiny), []string{"--text is for a character model"}},
+		{"empty text", []string{"train", "--preset", "charlm", "--text", empty}, []string{"empty.txt: 0 bytes: too short"}},
+		{"tiny text", []string{"train", "--preset", "charlm", "--text", tiny}, []string{"too short for 32 rows of 100+1 bytes"}},
+		{"binary text", []string{"train", "--preset", "charlm", "--text", binary}, []string{"a NUL byte at offset 3: a binary file"}},
+		{"sample an image model", []string{"sample", "--model", fiveClasses}, []string{"not a character model"}},
+		{"eval a character model", []string{"eval", "--data", mnistDir, "--model", charModel}, []string{"not a classifier of whole examples"}},
+		{"predict with a character model", []string{"predict", "--model", charModel, digit}, []string{"not a classifier of whole examples"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
@@ -95,6 +108,18 @@ func saveNetwork(t *testing.T, dir, name, spec string, edit func(*nn.Network)) s
 	if edit != nil {
 		edit(net)
 	}
+	path := filepath.Join(dir, name)
+	if err := model.Save(path, net, model.Info{}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// saveSequenceNetwork saves a new network of spec over windows of 10
+// tokens to dir/name.
+func saveSequenceNetwork(t *testing.T, dir, name, spec string) string {
+	t.Helper()
+	net := nettest.New(t, spec, nn.Shape{C: 1, H: 1, W: 1, Flat: true, T: 10}, 1, 1)
 	path := filepath.Join(dir, name)
 	if err := model.Save(path, net, model.Info{}); err != nil {
 		t.Fatal(err)
