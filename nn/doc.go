@@ -21,8 +21,10 @@
 //
 // The kinds: convolution (conv), max, L2 and average pooling (maxpool,
 // l2pool, avgpool), fully-connected (fc), the softmax classifier (softmax),
-// dropout, batch normalisation (batchnorm) and the activations sigmoid,
-// tanh and relu. Every one is checked against PyTorch's float64 results
+// dropout, batch normalisation (batchnorm), the activations sigmoid, tanh
+// and relu, and for sequences rows and pixels (an image read as a
+// sequence), the recurrent rnn, lstm and gru (recurrent.go with a file per
+// cell) and embed. Every one is checked against PyTorch's float64 results
 // (testdata/torch_layers.json, written by testdata/torch_layers.py: run
 // /usr/bin/python3 testdata/torch_layers.py > testdata/torch_layers.json)
 // and by central differences; train checks one whole training step of the
