@@ -1,10 +1,71 @@
 package web
 
 import (
+	"context"
 	"math/rand/v2"
+	"sync"
+	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/mnist"
+	"github.com/deepnet-go/deepnet/internal/nettest"
+	"github.com/deepnet-go/deepnet/model"
+	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/train"
 )
+
+// trainedSpec is the small network the browser test trains.
+const trainedSpec = "conv:8x5x5 maxpool:2 relu fc:32:relu softmax:10"
+
+var trained struct {
+	once sync.Once
+	net  *nn.Network
+	info *model.Info
+	test *data.Set
+	err  error
+}
+
+// trainedNet returns a small network trained on the first 5,000 MNIST
+// images for two epochs (about 95% right; a second or two), with its info
+// and the first 1,000 test digits. MNIST comes from the cache (fetched on
+// first use); with -short the test is skipped.
+func trainedNet(t testing.TB) (*nn.Network, *model.Info, *data.Set) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("trains on MNIST; skipped with -short")
+	}
+	trained.once.Do(func() {
+		d, err := mnist.LoadDefault("", nil)
+		if err != nil {
+			trained.err = err
+			return
+		}
+		d.Train, d.Validation, d.Test = d.Train.Subset(5000), d.Validation.Subset(1000), d.Test.Subset(1000)
+		spec, err := nn.ParseSpec(trainedSpec)
+		if err != nil {
+			trained.err = err
+			return
+		}
+		net, err := nn.New(nn.Config{Spec: spec, In: nettest.MNIST, MaxBatch: 100, Seed: 1, Init: "he"})
+		if err != nil {
+			trained.err = err
+			return
+		}
+		cfg := train.Config{Epochs: 2, Batch: 10, Eta: 0.01, Momentum: 0.9, Seed: 1, KeepBest: true}
+		res, err := train.Run(context.Background(), net, d, cfg)
+		if err != nil {
+			trained.err = err
+			return
+		}
+		trained.net, trained.test = net, d.Test
+		trained.info = &model.Info{Epochs: cfg.Epochs, Eta: cfg.Eta, Momentum: cfg.Momentum, BatchSize: cfg.Batch, Data: "mnist-5000",
+			BestEpoch: res.BestEpoch + 1, ValidationAccuracy: res.BestValidation, TestAccuracy: res.TestAtBest}
+	})
+	if trained.err != nil {
+		t.Fatal(trained.err)
+	}
+	return trained.net, trained.info, trained.test
+}
 
 // synthetic returns splits of random images whose label is the brightest
 // quarter of the image, which a small network learns a little of.
