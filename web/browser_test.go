@@ -15,6 +15,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/internal/nettest"
 	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/train"
 )
 
 // The browser tests drive headless Chromium through the DevTools protocol
@@ -231,4 +232,35 @@ func TestBrowserSampleText(t *testing.T) {
 		t.Errorf("sample %q", got)
 	}
 	screenshot(t, ctx, "text-page.png")
+}
+
+// TestBrowserLive: the training page draws a run's curves, kernels and
+// mistakes from its events (a run of 4 epochs on 5,000 MNIST digits,
+// watched from its end).
+func TestBrowserLive(t *testing.T) {
+	ctx := browser(t)
+	d := mnistSubsets(t)
+	net := newTrainable(t)
+	cfg := train.Config{Epochs: 4, Batch: 10, Eta: 0.01, Momentum: 0.9, Seed: 2, KeepBest: true}
+	live, err := NewLive(LiveConfig{Net: net, Title: "5,000 MNIST digits", Epochs: cfg.Epochs,
+		Digits: &Digits{Images: d.Validation.Images, Labels: d.Validation.Labels}, DigitsName: "validation"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.OnBatch, cfg.OnEpoch = live.OnBatch, live.OnEpoch
+	_, err = train.Run(context.Background(), net, d, cfg)
+	live.Finish(err)
+	ts := httptest.NewServer(live)
+	defer ts.Close()
+	within(t, ctx, "the training page", chromedp.Navigate(ts.URL),
+		chromedp.Poll[chromedp.Void](`$('status').textContent === 'training finished' && $('mistakes-note').textContent.includes('validation digits wrong')`))
+	legend := eval[string](t, ctx, `$('acc-legend').textContent + ' | ' + $('cost-legend').textContent`)
+	if !strings.Contains(legend, "validation: ") || !strings.Contains(legend, "test: ") || !strings.Contains(legend, "cost of the epoch: ") {
+		t.Errorf("legends %q", legend)
+	}
+	inked := eval[int](t, ctx, `(() => { const c = $('acc-chart'); return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 3 && v > 0).length; })()`)
+	if inked < 500 {
+		t.Errorf("the accuracy chart has %d drawn pixels", inked)
+	}
+	screenshot(t, ctx, "live-page.png")
 }

@@ -55,8 +55,8 @@
 //     come from the embedded files only: no path reaches the disk.
 //   - Live's hooks run in the training loop and only read the network:
 //     they never write a weight, never wait for a client, and do O(1)
-//     work per mini-batch (a clock read; a point every PointEvery, the
-//     kernels copied every KernelsEvery). At the end of an epoch they copy
+//     work per mini-batch (a sum; PointsPerEpoch times an epoch a point
+//     published, and every KernelsEvery the kernels copied). At the end of an epoch they copy
 //     the weights into a twin network, which classifies up to
 //     LiveMistakes held-out digits: the trained weights, and so the run's
 //     results, are bit for bit those of the same run unwatched.

@@ -30,6 +30,7 @@ func (l *Live) handleEvents(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&buf, "event: %s\ndata: %s\n\n", name, b)
 	}
 	points, records, version := 0, 0, [2]int{-1, -1}
+	last := false // the server is stopping: send what is new, and end
 	for first := true; ; first = false {
 		l.mu.Lock()
 		st, v, changed := l.state, l.version, l.changed
@@ -57,7 +58,7 @@ func (l *Live) handleEvents(w http.ResponseWriter, r *http.Request) {
 			event("done", errorJSON{st.Error})
 		}
 		rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
-		if _, err := w.Write(buf.Bytes()); err != nil || rc.Flush() != nil || st.Done {
+		if _, err := w.Write(buf.Bytes()); err != nil || rc.Flush() != nil || st.Done || last {
 			return
 		}
 		buf.Reset()
@@ -66,7 +67,7 @@ func (l *Live) handleEvents(w http.ResponseWriter, r *http.Request) {
 		case <-gone:
 			return
 		case <-stop:
-			return
+			last = true
 		}
 	}
 }

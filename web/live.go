@@ -12,9 +12,10 @@ import (
 
 // How often the training hooks publish what they saw.
 const (
-	// PointEvery is the interval of the cost-within-the-epoch curve: a
-	// point is the mean cost of the mini-batches since the last one.
-	PointEvery = 250 * time.Millisecond
+	// PointsPerEpoch is the resolution of the cost-within-the-epoch
+	// curve: a point is the mean cost of the mini-batches since the last
+	// one (every mini-batch, in an epoch of fewer).
+	PointsPerEpoch = 50
 	// KernelsEvery is how often the kernels are copied within an epoch
 	// (and at the end of each).
 	KernelsEvery = 2 * time.Second
@@ -77,9 +78,9 @@ type Live struct {
 	mux    *http.ServeMux
 
 	// The training goroutine's own.
-	sum                 float64
-	count               int
-	lastPoint, lastKern time.Time
+	sum      float64
+	count    int
+	lastKern time.Time
 
 	mu      sync.Mutex
 	state   LiveJSON
@@ -132,16 +133,15 @@ func (l *Live) publish(change func(st *LiveJSON)) {
 }
 
 // OnBatch is a train.Config.OnBatch hook: it adds the cost to the curve's
-// current point, and publishes the point (and, now and then, the kernels)
-// every PointEvery.
+// current point, and publishes the point (and, every KernelsEvery, the
+// kernels) PointsPerEpoch times an epoch.
 func (l *Live) OnBatch(b train.BatchInfo) {
 	l.sum += b.Cost
 	l.count++
-	now := time.Now()
-	if now.Sub(l.lastPoint) < PointEvery {
+	if done := b.Batch + 1; done%max(1, b.Batches/PointsPerEpoch) != 0 && done != b.Batches {
 		return
 	}
-	l.lastPoint = now
+	now := time.Now()
 	p := Point{Epoch: b.Epoch, Batch: b.Batch + 1, Batches: b.Batches, Cost: l.sum / float64(l.count)}
 	l.sum, l.count = 0, 0
 	var k *KernelsJSON
@@ -162,7 +162,7 @@ func (l *Live) OnBatch(b train.BatchInfo) {
 // OnEpoch is a train.Config.OnEpoch hook: it publishes the epoch's record,
 // the kernels and, with digits, the mistakes of a copy of the network.
 func (l *Live) OnEpoch(e train.Epoch) {
-	l.sum, l.count, l.lastPoint = 0, 0, time.Now()
+	l.sum, l.count = 0, 0
 	k := kernelsOf(l.net)
 	l.lastKern = time.Now()
 	var m *MistakesJSON

@@ -25,32 +25,56 @@ var trained struct {
 	err  error
 }
 
+var mnistData struct {
+	once sync.Once
+	d    *data.Splits
+	err  error
+}
+
+// mnistSubsets returns the first 5,000 training, 1,000 validation and
+// 1,000 test images of MNIST, from the cache (fetched on first use); with
+// -short the test is skipped.
+func mnistSubsets(t testing.TB) *data.Splits {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("trains on MNIST; skipped with -short")
+	}
+	mnistData.once.Do(func() {
+		d, err := mnist.LoadDefault("", nil)
+		if err == nil {
+			d.Train, d.Validation, d.Test = d.Train.Subset(5000), d.Validation.Subset(1000), d.Test.Subset(1000)
+		}
+		mnistData.d, mnistData.err = d, err
+	})
+	if mnistData.err != nil {
+		t.Fatal(mnistData.err)
+	}
+	return mnistData.d
+}
+
+// newTrainable builds trainedSpec with He's initialisation.
+func newTrainable(t testing.TB) *nn.Network {
+	t.Helper()
+	spec, err := nn.ParseSpec(trainedSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := nn.New(nn.Config{Spec: spec, In: nettest.MNIST, MaxBatch: 100, Seed: 1, Init: "he"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
 // trainedNet returns a small network trained on the first 5,000 MNIST
 // images for two epochs (about 95% right; a second or two), with its info
 // and the first 1,000 test digits. MNIST comes from the cache (fetched on
 // first use); with -short the test is skipped.
 func trainedNet(t testing.TB) (*nn.Network, *model.Info, *data.Set) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("trains on MNIST; skipped with -short")
-	}
+	d := mnistSubsets(t)
 	trained.once.Do(func() {
-		d, err := mnist.LoadDefault("", nil)
-		if err != nil {
-			trained.err = err
-			return
-		}
-		d.Train, d.Validation, d.Test = d.Train.Subset(5000), d.Validation.Subset(1000), d.Test.Subset(1000)
-		spec, err := nn.ParseSpec(trainedSpec)
-		if err != nil {
-			trained.err = err
-			return
-		}
-		net, err := nn.New(nn.Config{Spec: spec, In: nettest.MNIST, MaxBatch: 100, Seed: 1, Init: "he"})
-		if err != nil {
-			trained.err = err
-			return
-		}
+		net := newTrainable(t)
 		cfg := train.Config{Epochs: 2, Batch: 10, Eta: 0.01, Momentum: 0.9, Seed: 1, KeepBest: true}
 		res, err := train.Run(context.Background(), net, d, cfg)
 		if err != nil {

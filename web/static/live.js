@@ -9,7 +9,7 @@ const colors = ['#3a6ea5', '#e07020', '#3a9a4a', '#a03a9a'];
 // plot draws series ({name, pts: [[x, y]], line, dots}) on a canvas with
 // axes.
 function plot(canvas, legend, series, xmax, ylabel, yfmt) {
-  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height, L = 56, R = 12, T = 12, B = 34;
+  const ctx = canvas.getContext('2d'), W = canvas.width, H = canvas.height, L = 70, R = 12, T = 12, B = 34;
   ctx.clearRect(0, 0, W, H);
   let lo = Infinity, hi = -Infinity;
   for (const s of series) for (const [, y] of s.pts) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
@@ -24,14 +24,17 @@ function plot(canvas, legend, series, xmax, ylabel, yfmt) {
   ctx.beginPath();
   ctx.moveTo(L, T); ctx.lineTo(L, H - B); ctx.lineTo(W - R, H - B);
   ctx.stroke();
+  ctx.textAlign = 'right';
   for (let k = 0; k <= 4; k++) {
     const y = lo + (hi - lo) * k / 4;
-    ctx.fillText(yfmt(y), 4, Y(y) + 4);
+    ctx.fillText(yfmt(y), L - 4, Y(y) + 4);
   }
+  ctx.textAlign = 'center';
   const step = Math.max(1, Math.ceil(xmax / 10));
-  for (let x = 0; x <= xmax; x += step) ctx.fillText(String(x), X(x) - 3, H - B + 14);
-  ctx.fillText('epoch', W / 2, H - 4);
-  ctx.save(); ctx.translate(12, H / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(ylabel, 0, 0); ctx.restore();
+  for (let x = 0; x <= xmax; x += step) ctx.fillText(String(x), X(x), H - B + 14);
+  ctx.fillText('epoch', (L + W - R) / 2, H - 4);
+  ctx.save(); ctx.translate(12, (T + H - B) / 2); ctx.rotate(-Math.PI / 2); ctx.fillText(ylabel, 0, 0); ctx.restore();
+  ctx.textAlign = 'start';
   series.forEach((s, i) => {
     ctx.strokeStyle = ctx.fillStyle = colors[i % colors.length];
     if (s.dots) {
