@@ -28,6 +28,10 @@ type Info struct {
 	Eta      float64 `json:"eta,omitempty"`
 	Lambda   float64 `json:"lambda,omitempty"`
 	Momentum float64 `json:"momentum,omitempty"`
+	// MomentumSchedule is the momentum epoch by epoch, as
+	// train.ParseMomentumSchedule reads it ("0.5:5:0.9"), when it was
+	// not constant.
+	MomentumSchedule string `json:"momentum_schedule,omitempty"`
 	// Optimizer is the optimiser with its hyper-parameters, as
 	// train.ParseOptimizer reads it ("sgd", "adam:0.9:0.999:1e-08"...;
 	// empty in files written before deepnet had others, which are SGD's).
