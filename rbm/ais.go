@@ -28,14 +28,16 @@ type AISResult struct {
 	// σ̂² the weights' sample variance over M (Low is −Inf when 3σ̂ ≥ r̂),
 	// the paper's ±3σ band.
 	LogZ, Low, High float64
-	// LogZBase is the base-rate model's exact log Z_A.
+	// LogZBase is the base-rate model's exact log Z_A: it has the RBM's
+	// hidden units, with no weights or biases, so Z_A = 2^H Π_i (1 +
+	// e^base_i).
 	LogZBase float64
 	// LogWeights are the runs' log importance weights.
 	LogWeights []float64
 }
 
 // BaseRate returns the visible biases of the base-rate model of d: an RBM
-// without weights whose visible units are on with the data's mean
+// without weights or hidden biases whose visible units are on with the data's mean
 // probabilities p_i, smoothed to (p_i + 0.05)/1.1 (as Salakhutdinov's
 // code smooths them, symmetrically) so that no bias is infinite.
 func BaseRate(d Data) []float32 {
@@ -137,7 +139,9 @@ func AIS(r *RBM, base []float32, cfg AISConfig) (*AISResult, error) {
 		f32.Sigmoid(x, x)
 		s.draw(x, t.v, M, V, V, false, nil)
 	}
-	res := &AISResult{LogWeights: t.logw}
+	// The base model has r's hidden units, without weights or biases:
+	// Z_A = 2^H Π_i (1 + e^base_i).
+	res := &AISResult{LogWeights: t.logw, LogZBase: float64(H) * math.Ln2}
 	for _, b := range base {
 		res.LogZBase += softplus(float64(b))
 	}
