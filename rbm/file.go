@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -24,12 +25,17 @@ const (
 	keyHidden  = "hidden"
 	keyUnits   = "visible_units" // "binary" or "gaussian"
 	keyLabels  = "labels"
+	// keyPrefix is the prefix of the tensors' names of an RBM of a deep
+	// belief net saved alone (a layer's checkpoint): "2." for "2.W".
+	keyPrefix = "tensor_prefix"
 )
 
 // Encode returns the model file of r: its tensors W [Hidden][Visible],
 // vbias and hbias (aliasing r's parameters: write the file before
-// training changes them), and metadata with the format, the kind "rbm",
-// the sizes and info.
+// training changes them; an RBM of a deep belief net keeps its names,
+// "2.W", and says so in the metadata "tensor_prefix"), and metadata with
+// the format, the kind "rbm", the sizes ("visible", "hidden",
+// "visible_units": binary or gaussian, "labels") and info.
 func Encode(r *RBM, info model.Info) (*model.File, error) {
 	training, err := json.Marshal(info)
 	if err != nil {
@@ -42,6 +48,9 @@ func Encode(r *RBM, info model.Info) (*model.File, error) {
 		"seed":           strconv.FormatUint(r.Seed, 10),
 		"training":       string(training),
 	}}
+	if prefix := strings.TrimSuffix(r.W.Name, "W"); prefix != "" {
+		f.Metadata[keyPrefix] = prefix
+	}
 	r.encode(f, "")
 	return f, nil
 }
@@ -76,7 +85,7 @@ func decode(f *model.File, extra bool) (*RBM, *model.Info, error) {
 	if err := checkFormat(f, KindRBM); err != nil {
 		return nil, nil, err
 	}
-	r, err := decodeRBM(f, "")
+	r, err := decodeRBM(f, "", f.Metadata[keyPrefix])
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,8 +119,9 @@ func formatErr(format string, a ...any) error {
 	return &model.FormatError{Reason: fmt.Sprintf(format, a...)}
 }
 
-// decodeRBM builds the RBM whose sizes and tensors f holds under prefix.
-func decodeRBM(f *model.File, prefix string) (*RBM, error) {
+// decodeRBM builds the RBM whose sizes f holds under the metadata keys
+// prefix and tensors under the names names.
+func decodeRBM(f *model.File, prefix, names string) (*RBM, error) {
 	md := f.Metadata
 	var cfg Config
 	for _, k := range []struct {
@@ -135,7 +145,10 @@ func decodeRBM(f *model.File, prefix string) (*RBM, error) {
 	if err := cfg.check(); err != nil {
 		return nil, formatErr("%v", err)
 	}
-	r, err := newNamed(cfg, prefix)
+	if len(names) > 20 {
+		return nil, formatErr("metadata %s %q is too long", keyPrefix, names)
+	}
+	r, err := newNamed(cfg, names)
 	if err != nil {
 		return nil, formatErr("%v", err)
 	}
