@@ -60,6 +60,52 @@
 // does. Measure scores the held-out vectors by their pseudo-likelihood
 // (Metric), cheap enough for every epoch.
 //
+// Measure's pseudo-likelihood costs 16 conditional probabilities a
+// vector, each a product over the hidden units (one log per chunk of
+// factors): about 0.8 s for MNIST's 10,000 validation and 10,000 test
+// images with 500 hidden units on two cores, a quarter of an epoch of
+// CD-1. Gaussian units are scored by their reconstruction error instead.
+//
+// # How good a generative model is: AIS
+//
+// ExactLogZ sums the partition function over the 2^H hidden states
+// (H ≤ 20), in float64. AIS (Salakhutdinov and Murray 2008) estimates
+// it for larger RBMs: M runs (100) annealed through K distributions (the
+// paper's 14,500 inverse temperatures, their spacing kept for other K)
+// from the base-rate model of the data (BaseRate: no weights, visible
+// biases from the data's marginals, the RBM's hidden units), with a ±3σ
+// band from the variance of the importance weights; LogLikelihood turns
+// it into the mean log-probability of a data set, in nats, with its band.
+// Binarize gives the binary test vectors the paper measures.
+//
+// # Deep belief nets
+//
+// A DBN (NewDBN) stacks RBMs; the top one's visible units are the layer
+// below joined with the labels, one softmax unit (784-500-500-2000 with
+// 10 labels is Hinton, Osindero and Teh's). Greedy trains them one after
+// the other with CD, each on the hidden probabilities of the data passed
+// up through those below (or their samples: Binarization PerEpoch), with
+// a directory of checkpoints from which a stopped run resumes to the same
+// bits. Generate clamps a label, runs Gibbs sampling in the top RBM and
+// passes its visible means down through the generative weights to pixel
+// probabilities; Reconstruct and Classify go up (and down); Network turns
+// the DBN into the feed-forward network "fc:500:sigmoid fc:500:sigmoid
+// fc:2000:sigmoid softmax:10" whose layers take the RBMs' recognition
+// weights and hidden biases (and the top RBM's label weights, transposed,
+// for the softmax layer), to be fine-tuned with train.Run.
+//
+// # Model files
+//
+// An RBM (Save, Load) and a DBN (SaveDBN, LoadDBN) are deepnet model
+// files, safetensors with the format's metadata, whose "kind" is "rbm" or
+// "dbn" and whose sizes are metadata too ("visible", "hidden",
+// "visible_units", "labels"; a DBN's prefixed by the RBM's index, "0.",
+// with "layers", "input" and "trained_layers"); the tensors are W, vbias
+// and hbias ("0.W"... in a DBN). model.Decode refuses them, and Load and
+// LoadDBN refuse networks and each other's files, with a
+// *model.KindError. ReadCheckpoint reads what train.Fit checkpointed for
+// a CD objective.
+//
 // # Invariants
 //
 //   - A training step does not allocate.

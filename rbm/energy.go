@@ -7,8 +7,6 @@ import (
 	"github.com/deepnet-go/deepnet/internal/f32"
 )
 
-var exp = math.Exp
-
 // softplus returns log(1 + eˣ) without overflow.
 func softplus(x float64) float64 {
 	if x > 0 {

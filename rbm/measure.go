@@ -131,7 +131,7 @@ func (m *measure) Run(lo, hi int) {
 		x := m.x[row*V : (row+1)*V]
 		var g rand.PCG
 		id := uint64(m.idx[row])
-		g.Seed(mix(atPseudo|uint64(m.set)), mix(id))
+		g.Seed(mix(m.s.seed^mix(atPseudo|uint64(m.set))), mix(id))
 		var loss float64
 		for range PseudoBits {
 			i := int(g.Uint64() % uint64(B))

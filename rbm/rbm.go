@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/deepnet-go/deepnet/internal/f32"
@@ -142,7 +143,7 @@ func softmax(x []float32) {
 	}
 	var sum float64
 	for i, v := range x {
-		e := exp(float64(v - m))
+		e := math.Exp(float64(v - m))
 		x[i] = float32(e)
 		sum += e
 	}
