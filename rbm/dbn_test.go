@@ -188,3 +188,53 @@ func TestGreedy(t *testing.T) {
 		t.Fatalf("the directory's DBN: %v", err)
 	}
 }
+
+// TestGenerateSamplesTheModel: the images Generate writes are, on
+// average, the mean visible vector of the top RBM given the clamped label
+// (a DBN of that RBM alone, summed over here exactly), so its Gibbs
+// chain samples the model with the label clamped.
+func TestGenerateSamplesTheModel(t *testing.T) {
+	d, err := NewDBN(DBNConfig{Sizes: []int{6, 4}, Labels: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := randomRBM(t, d.Top().Config, 1)
+	for k, p := range top.Params() {
+		p.Name = d.Top().Params()[k].Name
+	}
+	d.RBMs[0] = top
+	for label := range 3 {
+		// E[v | label] = Σ_v v e^−F(v, label) / Σ_v e^−F(v, label).
+		want := make([]float64, 6)
+		var z float64
+		v := make([]float32, 9)
+		for s := range 1 << 6 {
+			for i := range 9 {
+				v[i] = 0
+			}
+			for i := range 6 {
+				v[i] = float32(s >> i & 1)
+			}
+			v[6+label] = 1
+			p := math.Exp(-freeEnergy64(top, v))
+			z += p
+			for i := range 6 {
+				want[i] += p * float64(v[i])
+			}
+		}
+		const n = 4000
+		img, err := d.Generate(label, n, 30, uint64(label))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 6 {
+			var got float64
+			for k := range n {
+				got += float64(img[k*6+i]) / n
+			}
+			if w := want[i] / z; math.Abs(got-w) > 0.03 {
+				t.Errorf("label %d, unit %d: mean %.3f, the model's %.3f", label, i, got, w)
+			}
+		}
+	}
+}
