@@ -36,6 +36,9 @@
 //	seed            the network's seed (dropout masks), decimal
 //	training        JSON of Info: preset, eta, lambda, batch size, epochs, accuracy...
 //	sha256          hex SHA-256 of the data section
+//	kind            absent for a network; another kind of model ("rbm",
+//	                "dbn", written by package rbm) names itself here, and
+//	                Decode refuses it with a *KindError (KindOf, CheckKind)
 //
 // # Invariants
 //

@@ -28,6 +28,10 @@ type Info struct {
 	Eta      float64 `json:"eta,omitempty"`
 	Lambda   float64 `json:"lambda,omitempty"`
 	Momentum float64 `json:"momentum,omitempty"`
+	// MomentumSchedule is the momentum epoch by epoch, as
+	// train.ParseMomentumSchedule reads it ("0.5:5:0.9"), when it was
+	// not constant.
+	MomentumSchedule string `json:"momentum_schedule,omitempty"`
 	// Optimizer is the optimiser with its hyper-parameters, as
 	// train.ParseOptimizer reads it ("sgd", "adam:0.9:0.999:1e-08"...;
 	// empty in files written before deepnet had others, which are SGD's).
@@ -139,7 +143,9 @@ func Encode(net *nn.Network, info Info) (*File, error) {
 }
 
 // Decode rebuilds the network a deepnet File describes and copies its
-// tensors in. It checks the format and version, the spec and input shape,
+// tensors in. It checks the format, the kind (a file of another kind, such
+// as a restricted Boltzmann machine, is a *FormatError wrapping a
+// *KindError), the version, the spec and input shape,
 // that the buffers of the network fit in memory (1 GiB), and that the
 // tensors are exactly the network's parameters with their shapes; any
 // mismatch is a *FormatError.
@@ -148,6 +154,8 @@ func Decode(f *File, opts Options) (*nn.Network, *Info, error) {
 	switch {
 	case md["format"] != Format:
 		return nil, nil, formatErr(fmt.Sprintf("metadata format is %q, not %q: not a deepnet model", md["format"], Format), nil)
+	case KindOf(f) != KindNetwork:
+		return nil, nil, CheckKind(f, KindNetwork)
 	case md["format_version"] != FormatVersion:
 		return nil, nil, formatErr(fmt.Sprintf("unsupported format_version %q (this deepnet reads %s)", md["format_version"], FormatVersion), nil)
 	}

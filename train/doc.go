@@ -47,6 +47,14 @@
 // mean squares) is part of a checkpoint, under the optimiser's name: a run
 // resumes only with the optimiser it started with.
 //
+// SGD's momentum may change from epoch to epoch (Config.MomentumSchedule,
+// MomentumSwitch: Hinton's 0.5 for five epochs, then 0.9, for restricted
+// Boltzmann machines), as the learning rate does with Config.Schedule: a
+// function of the epoch alone, so a resumed run needs no state for it.
+// With a schedule the velocity is kept in every epoch, and a schedule that
+// gives every epoch the same momentum trains to the same bits as that
+// constant momentum.
+//
 // A step updates each layer's weights as soon as its gradients are final
 // (nn.Network.BackwardFrom), which reads them while they are in cache and
 // gives the same weights as one update after the whole backward pass.
@@ -56,6 +64,11 @@
 // a fixed order (the same for any number of workers), the gradients are
 // scaled and then every parameter is updated; without it the fused path is
 // unchanged.
+//
+// An objective whose state beyond its parameters lives in the objective
+// itself (the persistent chains of contrastive divergence) writes it into
+// its Encode's file and implements Restorer: Fit hands it the checkpoint
+// when it resumes.
 //
 // Invariants: a training step (Trainer.Step) does not allocate; the same seed
 // gives the same example order, the same dropout masks and the same weights,

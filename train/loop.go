@@ -29,6 +29,12 @@ type Config struct {
 	// optimiser).
 	Momentum float64
 	Nesterov bool
+	// MomentumSchedule, when set, gives SGD's momentum for each epoch in
+	// place of Momentum (which must then be 0): Hinton's recipe for
+	// restricted Boltzmann machines is MomentumSwitch{0.5, 5, 0.9}. The
+	// velocity carries over from one epoch to the next whatever the
+	// momentum.
+	MomentumSchedule MomentumSchedule
 	// ClipNorm, when positive, scales each mini-batch's gradients so that
 	// their L2 norm, taken over all trained parameters together, is at
 	// most ClipNorm (ClipGradNorm), before the L2 term and the update (0:
@@ -193,6 +199,11 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 	if cfg.Resume != nil {
 		if err := cfg.Resume.restore(ck, params, t.opt, cfg); err != nil {
 			return nil, err
+		}
+		if r, ok := obj.(Restorer); ok {
+			if err := r.Restore(cfg.Resume.file); err != nil {
+				return nil, fmt.Errorf("train: resuming: %w", err)
+			}
 		}
 	}
 	res := &ck.Result

@@ -56,6 +56,17 @@ type Objective interface {
 	Encode(info model.Info) (*model.File, error)
 }
 
+// Restorer is implemented by objectives that keep state beyond their
+// parameters which the reader of a checkpoint cannot put back itself,
+// because it lives in the objective rather than in the model it rebuilds
+// (the persistent Markov chains of contrastive divergence). Fit, when it
+// resumes a run (Config.Resume), calls Restore with the checkpoint's file,
+// which the objective's Encode wrote, after the loop's own state is back
+// and before the first epoch; an error stops the run.
+type Restorer interface {
+	Restore(f *model.File) error
+}
+
 // Score is a measurement of the parameters on held-out data.
 type Score struct {
 	// Validation and Test are the scores of the two held-out sets (higher

@@ -161,7 +161,7 @@ func (s OptimizerSpec) String() string {
 }
 
 // NewOptimizer returns the optimiser of cfg (Optimizer; Lambda; Momentum
-// and Nesterov for SGD) for params, with network3's L2 term λ/batches.
+// or MomentumSchedule, and Nesterov for SGD) for params, with network3's L2 term λ/batches.
 // The error says what does not fit.
 func NewOptimizer(cfg Config, params []*nn.Param, batches int) (Optimizer, error) {
 	spec, err := cfg.optimizerSpec()
@@ -174,7 +174,12 @@ func NewOptimizer(cfg Config, params []*nn.Param, batches int) (Optimizer, error
 	case OptimizerRMSprop:
 		return NewRMSprop(params, cfg.Lambda, batches, spec.Alpha, spec.Eps), nil
 	}
-	return NewSGD(params, cfg.Eta, cfg.Lambda, batches, cfg.Momentum, cfg.Nesterov), nil
+	o := NewSGD(params, cfg.Eta, cfg.Lambda, batches, cfg.Momentum, cfg.Nesterov)
+	if cfg.MomentumSchedule != nil {
+		o.Momentum = cfg.MomentumSchedule.Momentum(0, cfg.Epochs)
+		o.Velocity = perWeight(params)
+	}
+	return o, nil
 }
 
 // optimizerSpec reads cfg.Optimizer and checks that the momentum settings
@@ -187,7 +192,7 @@ func (cfg *Config) optimizerSpec() (OptimizerSpec, error) {
 	if spec.Name != OptimizerSGD && (cfg.Momentum != 0 || cfg.Nesterov) {
 		return spec, fmt.Errorf("train: momentum %v (Nesterov %v) is SGD's; %s keeps its own moments", cfg.Momentum, cfg.Nesterov, spec.Name)
 	}
-	return spec, nil
+	return spec, cfg.checkMomentumSchedule(spec)
 }
 
 // paramIndex maps each parameter an optimiser was made for to its place.

@@ -24,8 +24,10 @@ type SGD struct {
 	Batches  int
 	Momentum float64
 	Nesterov bool
-	// Velocity holds one slice per parameter when Momentum > 0 (nil for
-	// buffers, which have no gradient); it is part of a checkpoint.
+	// Velocity holds one slice per parameter when Momentum > 0, or when a
+	// momentum schedule may change Momentum (nil for buffers, which have
+	// no gradient); it is part of a checkpoint. Without it a step is
+	// plain SGD.
 	Velocity [][]float32
 	// index maps each parameter to its place in Velocity.
 	index map[*nn.Param]int
@@ -76,7 +78,7 @@ func (o *SGD) Step(params []*nn.Param, eta float64) {
 			decay = float32(o.Lambda / float64(o.Batches))
 		}
 		w, g := p.Value.Data, p.Grad.Data
-		if o.Momentum == 0 {
+		if o.Velocity == nil {
 			f32.SGDUpdate(w, g, float32(eta), decay)
 			continue
 		}

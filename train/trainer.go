@@ -29,8 +29,9 @@ type Trainer struct {
 }
 
 // NewTrainer prepares training obj with the loop settings of cfg (Epochs,
-// Batch, Eta, Lambda, Optimizer, Momentum, Nesterov, ClipNorm, Schedule,
-// Seed, SelectLast, Patience). The error says what does not fit.
+// Batch, Eta, Lambda, Optimizer, Momentum, MomentumSchedule, Nesterov,
+// ClipNorm, Schedule, Seed, SelectLast, Patience). The error says what
+// does not fit.
 func NewTrainer(obj Objective, cfg Config) (*Trainer, error) {
 	if err := cfg.checkLoop(obj); err != nil {
 		return nil, err
@@ -91,7 +92,9 @@ func (t *Trainer) eta(epoch int) float64 {
 }
 
 // Epoch trains one epoch: the examples in an order drawn from (Seed, epoch)
-// (in order, for an Ordered objective), in mini-batches (a last partial batch is dropped, as network3). It returns
+// (in order, for an Ordered objective), in mini-batches (a last partial
+// batch is dropped, as network3), with the epoch's momentum when there is
+// a MomentumSchedule. It returns
 // the mean training cost of the epoch. A cost that is NaN or infinite stops
 // it with a *DivergedError.
 func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
@@ -102,6 +105,9 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	}
 	if o, ok := t.obj.(Ordered); !ok || !o.InOrder() {
 		rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	}
+	if s := t.cfg.MomentumSchedule; s != nil {
+		t.opt.(*SGD).Momentum = s.Momentum(epoch, t.cfg.Epochs)
 	}
 	b := t.cfg.Batch
 	batches := t.batches
@@ -181,7 +187,7 @@ func MemoryNeeded(plans []nn.LayerPlan, maxBatch int, cfg Config) int64 {
 	case OptimizerRMSprop:
 		copies++
 	case OptimizerSGD:
-		if cfg.Momentum != 0 {
+		if cfg.hasMomentum() {
 			copies++
 		}
 	}
