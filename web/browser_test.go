@@ -264,3 +264,28 @@ func TestBrowserLive(t *testing.T) {
 	}
 	screenshot(t, ctx, "live-page.png")
 }
+
+// TestBrowserDreams: a dreamer's page shows its dreams of the label
+// clicked.
+func TestBrowserDreams(t *testing.T) {
+	ctx := browser(t)
+	s, err := New(Config{Dreamer: &fakeDreamer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	within(t, ctx, "dreaming", chromedp.Navigate(ts.URL),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll('.dream-label').length === 11`),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('.dream-label[data-label="3"]').click()`),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll('#dreams canvas').length === 10`))
+	// Pixels of 0.2 (+ the image's index/1000) are drawn at grey 255·0.8.
+	grey := eval[[]int](t, ctx, `Array.from(document.querySelectorAll('#dreams canvas'), (c) => c.getContext('2d').getImageData(5, 5, 1, 1).data[0])`)
+	for i, g := range grey {
+		if g < 202 || g > 205 {
+			t.Errorf("dream %d drawn at grey %d, want 204", i, g)
+		}
+	}
+	screenshot(t, ctx, "dreams-page.png")
+}

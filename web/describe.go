@@ -10,8 +10,9 @@ import (
 // ModelJSON is the answer of GET /api/model: what the page shows about
 // the model and needs to draw it.
 type ModelJSON struct {
-	// Kind is "digits" (a classifier of 28×28 images) or "text" (a
-	// character model).
+	// Kind is "digits" (a classifier of 28×28 images), "text" (a
+	// character model) or "dreams" (a generative model: a deep belief
+	// net).
 	Kind string `json:"kind"`
 	// Name is the model file's base name.
 	Name     string      `json:"name"`

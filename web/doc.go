@@ -11,7 +11,9 @@
 // (composed from the layers' nn.Window and their shapes: web switches on
 // no kind of layer), the kernels, the model's metadata and the test
 // digits it gets wrong. For a character model (lm.CheckModel): text
-// sampled and streamed as it is drawn. The JSON API under the page:
+// sampled and streamed as it is drawn. For a Dreamer (a deep belief net,
+// which cmd/deepnet adapts: web does not import rbm): the images it
+// dreams of a label. The JSON API under the page:
 //
 //	GET  /api/model                     ModelJSON: spec, shapes, receptive fields, training metadata, limits
 //	POST /api/predict                   an image (image/png, image/jpeg, image/gif) or application/json
@@ -22,6 +24,7 @@
 //	GET  /api/kernels                   KernelsJSON
 //	GET  /api/mistakes                  MistakesJSON (the test digits it gets wrong)
 //	GET  /api/sample?prime=&length=&temperature=&seed=   a character model's text, streamed
+//	GET  /api/dream?label=&n=&steps=&seed=               a Dreamer's images of a label (DreamsJSON)
 //
 // Live is the training page: train.Config's OnBatch and OnEpoch hooks
 // record the cost within each epoch, each epoch's record, the kernels and
@@ -62,5 +65,5 @@
 //     results, are bit for bit those of the same run unwatched.
 //
 // web imports nn, model, imageprep, lm and train (for its hook types);
-// only cmd/deepnet imports web.
+// only cmd/deepnet imports web. One sample or dream is drawn at a time.
 package web

@@ -52,10 +52,8 @@ func newTestServer(t testing.TB, spec string, cfg Config) (*Server, *httptest.Se
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewUnstartedServer(s)
-	ts.Config.ErrorLog = log.New(panicCatcher{t}, "", 0)
-	ts.Start()
-	t.Cleanup(func() { ts.Close(); s.Close() })
+	t.Cleanup(s.Close)
+	ts := serveTest(t, s)
 	c := cfg.Net.Config
 	c.MaxBatch = 1
 	ref, err := nn.New(c)
@@ -66,6 +64,16 @@ func newTestServer(t testing.TB, spec string, cfg Config) (*Server, *httptest.Se
 		copy(ref.Params()[i].Value.Data, p.Value.Data)
 	}
 	return s, ts, ref
+}
+
+// serveTest serves h over httptest, watching its log for panics, until
+// the test ends.
+func serveTest(t testing.TB, h http.Handler) *httptest.Server {
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ErrorLog = log.New(panicCatcher{t}, "", 0)
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ts
 }
 
 // panicCatcher fails the test on a panic that net/http caught and

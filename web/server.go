@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -28,6 +29,9 @@ type Config struct {
 	// MaxWait bounds how long a batch waits for requests on their way
 	// (DefaultMaxWait when 0; negative: never wait).
 	MaxWait time.Duration
+	// Dreamer, instead of Net, is a generative model of labelled images
+	// (a deep belief net): the page dreams images of a label.
+	Dreamer Dreamer
 	// Test, when set, returns labelled digits (the test set) whose
 	// mistakes the page shows; New calls it in the background, so that a
 	// slow load (a download) does not hold the page up.
@@ -67,9 +71,10 @@ type Server struct {
 	mistakes chan struct{} // closed when mist is ready
 	mist     *MistakesJSON
 
-	// A character model's:
+	// A character model's, or a dreamer's:
 	sampler  *lm.Sampler
-	sampling chan struct{} // a slot for the one sampler
+	dreamer  Dreamer
+	sampling chan struct{} // a slot for the one sampler or dream
 }
 
 // New returns the Server of cfg, which starts its batcher (and, with
@@ -77,6 +82,9 @@ type Server struct {
 // neither a classifier of 28×28 images nor a character model is a
 // *ModelError.
 func New(cfg Config) (*Server, error) {
+	if cfg.Dreamer != nil {
+		return newDreams(cfg)
+	}
 	net := cfg.Net
 	s := &Server{net: net, mux: http.NewServeMux(), decoders: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	var ctx context.Context
@@ -118,10 +126,30 @@ func New(cfg Config) (*Server, error) {
 		meta.Limits.MaxSample = MaxSample
 	}
 	s.meta = meta
-	s.mux.HandleFunc("GET /api/model", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.meta) })
-	s.mux.HandleFunc("/api/", notFound(s.mux, "for this model (a "+kind+" model): GET /api/model describes it"))
-	s.mux.Handle("/", static("index.html"))
+	s.routes()
 	return s, nil
+}
+
+// newDreams returns the Server of a Dreamer.
+func newDreams(cfg Config) (*Server, error) {
+	d := cfg.Dreamer
+	s := &Server{dreamer: d, mux: http.NewServeMux(), sampling: make(chan struct{}, 1), stop: func() {}}
+	s.meta = &ModelJSON{Kind: "dreams", Spec: d.Describe(), Input: shapeJSON(d.Shape()), Classes: d.Labels(),
+		Layers: []LayerJSON{}, Training: cfg.Info, Limits: LimitsJSON{MaxBodyBytes: MaxBodyBytes, MaxImagePixels: MaxImagePixels}}
+	if cfg.Path != "" {
+		s.meta.Name = filepath.Base(cfg.Path)
+	}
+	s.mux.HandleFunc("GET /api/dream", s.handleDream)
+	s.routes()
+	return s, nil
+}
+
+// routes adds what every kind of model's page has: its description, a
+// reason for every other path under /api/, and the page's files.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /api/model", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.meta) })
+	s.mux.HandleFunc("/api/", notFound(s.mux, "for this model (a "+s.meta.Kind+" model): GET /api/model describes it"))
+	s.mux.Handle("/", static("index.html"))
 }
 
 // ServeHTTP answers one request.

@@ -8,11 +8,16 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/deepnet-go/deepnet/internal/nettest"
+	"github.com/deepnet-go/deepnet/model"
+	"github.com/deepnet-go/deepnet/rbm"
 )
 
 var servingLine = regexp.MustCompile(`^serving .* on (http://127\.0\.0\.1:[0-9]+/)  \(Ctrl-C stops\)$`)
@@ -56,15 +61,23 @@ func serveInProcess(t *testing.T, args ...string) (string, func() (int, string, 
 	}
 }
 
-// TestServe serves a classifier and a character model, asks each for its
-// description and an answer, and stops it.
+// TestServe serves a classifier, a character model and a deep belief net,
+// asks each for its description and an answer, and stops it.
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	digits := saveNetwork(t, dir, "digits.safetensors", "conv:4x5x5 maxpool:2 relu fc:10 softmax:10", nil)
 	chars := saveSequenceNetwork(t, dir, "chars.safetensors", "embed:256x8 lstm:8:seq softmax:256")
+	dbn, err := rbm.NewDBN(rbm.DBNConfig{Sizes: []int{784, 16, 24}, Labels: 10, In: nettest.MNIST, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dreams := filepath.Join(dir, "dbn.safetensors")
+	if err := rbm.SaveDBN(dreams, dbn, model.Info{}); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		path, kind, ask string
-	}{{digits, "digits", "/api/predict"}, {chars, "text", "/api/sample?length=20&seed=1"}} {
+	}{{digits, "digits", "/api/predict"}, {chars, "text", "/api/sample?length=20&seed=1"}, {dreams, "dreams", "/api/dream?label=4&n=3&steps=2"}} {
 		url, stop := serveInProcess(t, "--model", c.path, "--workers", "1", "--max-batch", "4")
 		res, err := http.Get(url + "api/model")
 		if err != nil {
@@ -87,7 +100,12 @@ func TestServe(t *testing.T) {
 		}
 		b, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if res.StatusCode != 200 || (c.kind == "text" && len(b) != 20) || (c.kind == "digits" && !bytes.Contains(b, []byte(`"probabilities"`))) {
+		var dreamt struct{ Images [][]float32 }
+		if c.kind == "dreams" {
+			json.Unmarshal(b, &dreamt)
+		}
+		if res.StatusCode != 200 || (c.kind == "text" && len(b) != 20) || (c.kind == "digits" && !bytes.Contains(b, []byte(`"probabilities"`))) ||
+			(c.kind == "dreams" && (len(dreamt.Images) != 3 || len(dreamt.Images[2]) != 784)) {
 			t.Errorf("%s: %d %q", c.ask, res.StatusCode, b)
 		}
 		if code, out, errOut := stop(); code != 0 || out != "stopped\n" || errOut != "" {
@@ -102,6 +120,14 @@ func TestServeRefusals(t *testing.T) {
 	dir := t.TempDir()
 	good := saveNetwork(t, dir, "good.safetensors", "fc:10 softmax:10", nil)
 	odd := saveNetwork(t, dir, "odd.safetensors", "fc:10 relu", nil)
+	r, err := rbm.New(rbm.Config{Visible: 784, Hidden: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lone := filepath.Join(dir, "rbm.safetensors")
+	if err := rbm.Save(lone, r, model.Info{}); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		code int
@@ -114,6 +140,7 @@ func TestServeRefusals(t *testing.T) {
 		{[]string{"--model", good, "--addr", "127.0.0.1:99999"}, 1, "--addr 127.0.0.1:99999"},
 		{[]string{"--model", good, "--workers", "0"}, 1, "--workers 0"},
 		{[]string{"--model", odd}, 1, "the page shows classifiers of 1×28×28 images"},
+		{[]string{"--model", lone}, 1, "holds a restricted Boltzmann machine"},
 		{[]string{"--model", good, "extra"}, 2, "unexpected arguments"},
 	} {
 		code, out, errOut := deepnet(t, append([]string{"serve"}, c.args...)...)

@@ -208,8 +208,10 @@ function unhover() {
 
 // metaTable lists the model's description and training settings.
 function metaTable(table, meta) {
-  const rows = [['file', meta.name || '—'], ['spec', meta.spec], ['input', shapeText(meta.input)],
-    ['parameters', meta.params.toLocaleString('en')], ['classes', meta.classes], ['batched up to', meta.max_batch]];
+  const rows = [['file', meta.name || '—'], ['spec', meta.spec], ['input', shapeText(meta.input)]];
+  if (meta.params) rows.push(['parameters', meta.params.toLocaleString('en')]);
+  if (meta.classes) rows.push([meta.kind === 'dreams' ? 'labels' : 'classes', meta.classes]);
+  if (meta.kind === 'digits') rows.push(['batched up to', meta.max_batch]);
   for (const [k, v] of Object.entries(meta.training || {})) {
     if (k === 'extra') continue;
     const pct = /accuracy$/.test(k) && typeof v === 'number';
