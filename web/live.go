@@ -24,7 +24,7 @@ const (
 	MaxPoints = 50000
 	// LiveMistakes is the most digits whose mistakes are looked for after
 	// each epoch.
-	LiveMistakes = 1000
+	LiveMistakes = 500
 )
 
 // LiveConfig says what a Live watches.

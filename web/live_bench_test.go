@@ -21,7 +21,7 @@ func BenchmarkLiveOnBatch(b *testing.B) {
 
 // BenchmarkLiveOnEpoch is the cost of Live's OnEpoch hook for the relu
 // network: the kernels copied, the weights copied into the twin, which
-// classifies 1,000 digits for the mistakes.
+// classifies LiveMistakes digits for the mistakes.
 func BenchmarkLiveOnEpoch(b *testing.B) {
 	net := newNet(b, reluSpec, 100)
 	d := synthetic(4000, 1).Train

@@ -140,5 +140,7 @@ func (s *Server) handleMistakes(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.mist)
 	case <-r.Context().Done():
 		writeError(w, r.Context().Err())
+	case <-stopping(r):
+		writeError(w, ErrClosed)
 	}
 }
