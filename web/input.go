@@ -63,10 +63,10 @@ func numbers(raw json.RawMessage) ([]float64, error) {
 	if s == "null" || s == "" {
 		return nil, nil
 	}
-	inner, ok := strings.CutPrefix(s, "[")
-	if inner, ok = strings.CutSuffix(inner, "]"); !ok {
+	if !strings.HasPrefix(s, "[") || !strings.HasSuffix(s, "]") {
 		return nil, fmt.Errorf("want an array of numbers, not %.20s", s)
 	}
+	inner := s[1 : len(s)-1]
 	if strings.TrimSpace(inner) == "" {
 		return []float64{}, nil
 	}
