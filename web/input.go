@@ -63,7 +63,7 @@ func numbers(raw json.RawMessage) ([]float64, error) {
 	if s == "null" || s == "" {
 		return nil, nil
 	}
-	if !strings.HasPrefix(s, "[") || !strings.HasSuffix(s, "]") {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
 		return nil, fmt.Errorf("want an array of numbers, not %.20s", s)
 	}
 	inner := s[1 : len(s)-1]
