@@ -12,7 +12,7 @@ import (
 	"github.com/deepnet-go/deepnet/viz"
 )
 
-// close reports whether a and b agree to float32 rounding (a batch of
+// close32 reports whether a and b agree to float32 rounding (a batch of
 // several examples may sum in another order than a batch of one).
 func close32(a, b []float32) bool {
 	if len(a) != len(b) {
