@@ -25,6 +25,9 @@ func TestChapter6Pictures(t *testing.T) {
 	if dir == "" {
 		t.Skip("set DEEPNET_CHAPTER6=DIR to draw docs/CHAPTER6.md's pictures into DIR")
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := expandedPicture(dir); err != nil {
 		t.Fatal(err)
 	}
