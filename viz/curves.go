@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Series is one line of a Curves plot: Y[i] is the value at epoch i+1.
@@ -21,12 +22,12 @@ const (
 
 // Curves draws series as lines against the epoch (1, 2, …), such as the
 // validation and test accuracy of each epoch of a training run: a title,
-// a legend of the series' names in their colours, the y axis fitted to the
+// a legend of the series' names in their colours (in as many rows as they
+// need: the plot below gives up the height), the y axis fitted to the
 // data and rounded out to whole ticks (e.g. 97 to 100 for accuracies
 // between 97.2 and 99.4), ticks and grid lines on both axes (the first
-// epoch and multiples of a round step), and points
-// marked where there are at most 60 epochs. It draws an empty frame when
-// there is no data.
+// epoch and multiples of a round step), and points marked where there are
+// at most 60 epochs. It draws an empty frame when there is no data.
 func Curves(series []Series, title string) *image.RGBA {
 	return CurvesOver(series, title, "epoch")
 }
@@ -59,7 +60,8 @@ func CurvesOver(series []Series, title, xName string) *image.RGBA {
 	ylabel := func(v float64) string { return strconv.FormatFloat(v, 'f', decimals, 64) }
 
 	labelW := max(textWidth(ylabel(lo), labelScale), textWidth(ylabel(hi), labelScale))
-	plot := image.Rect(margin*2+labelW, margin+2*labelHeight+margin, CurvesWidth-3*margin,
+	keys, legendRows := legend(series, margin*2+labelW, CurvesWidth-margin)
+	plot := image.Rect(margin*2+labelW, margin+(1+legendRows)*labelHeight+margin, CurvesWidth-3*margin,
 		CurvesHeight-margin-2*labelHeight-margin)
 	px := func(x float64) float64 {
 		return float64(plot.Min.X) + (x-1)/float64(xmax-1)*float64(plot.Dx()-1)
@@ -91,13 +93,13 @@ func CurvesOver(series []Series, title, xName string) *image.RGBA {
 	outline(img, plot.Inset(-1), textColor)
 	drawTextCentred(img, (plot.Min.X+plot.Max.X)/2, plot.Max.Y+8+labelHeight, xName, textColor, labelScale)
 
-	x := plot.Min.X
 	for i, s := range series {
 		c := seriesColors[i%len(seriesColors)]
-		ly := margin + labelHeight + labelHeight/2
+		x, ly := keys[i].at.X, keys[i].at.Y+labelHeight/2
 		fillRect(img, image.Rect(x, ly-2, x+24, ly+1), c)
-		drawText(img, x+30, ly-glyphH, s.Name, textColor, labelScale)
-		x += 30 + textWidth(s.Name, labelScale) + 3*margin
+		for j, l := range keys[i].lines {
+			drawText(img, x+30, ly-glyphH+j*labelHeight, l, textColor, labelScale)
+		}
 		for j, y := range s.Y {
 			if math.IsNaN(y) || math.IsInf(y, 0) {
 				continue
@@ -112,6 +114,59 @@ func CurvesOver(series []Series, title, xName string) *image.RGBA {
 		}
 	}
 	return img
+}
+
+// legendKey is where Curves draws a series' key (a swatch and its name,
+// in one line or, when it is wider than the legend, several).
+type legendKey struct {
+	at    image.Point // the top left corner
+	lines []string
+}
+
+// legend places the series' keys in rows under the title, from x = left,
+// starting a new row where a key would pass right: it returns the keys and
+// the number of rows (at least 1). A name wider than a row is broken at
+// spaces over rows of its own.
+func legend(series []Series, left, right int) ([]legendKey, int) {
+	keys := make([]legendKey, len(series))
+	x, row := left, 0
+	for i, s := range series {
+		lines := []string{s.Name}
+		if 30+textWidth(s.Name, labelScale) > right-left {
+			lines = wrapWords(s.Name, right-left-30)
+		}
+		w := 30
+		for _, l := range lines {
+			w = max(w, 30+textWidth(l, labelScale))
+		}
+		if x > left && (x+w > right || len(lines) > 1) {
+			x, row = left, row+1
+		}
+		keys[i] = legendKey{image.Pt(x, margin+(1+row)*labelHeight), lines}
+		x += w + 3*margin
+		if len(lines) > 1 { // the next key starts below
+			x, row = right, row+len(lines)-1
+		}
+	}
+	return keys, row + 1
+}
+
+// wrapWords breaks s at spaces into lines of at most width pixels (a word
+// wider than that is a line of its own).
+func wrapWords(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case textWidth(line+" "+w, labelScale) <= width:
+			line += " " + w
+		default:
+			lines, line = append(lines, line), w
+		}
+	}
+	return append(lines, line)
 }
 
 // niceStep returns a step of 1, 2 or 5 times a power of ten that divides

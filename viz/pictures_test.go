@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -138,6 +139,75 @@ func TestCurves(t *testing.T) {
 	Curves(nil, "")
 	Curves([]Series{{"one", []float64{98}}}, "one point")
 	Curves([]Series{{"nan", []float64{math.NaN(), math.Inf(1)}}}, "no data")
+}
+
+// TestCurvesLegendWraps: a legend wider than the picture goes on in more
+// rows, every key inside the picture with its swatch drawn, and the plot
+// starts below the last row.
+func TestCurvesLegendWraps(t *testing.T) {
+	var series []Series
+	for i, name := range []string{"rnn:128 1-10", "rnn:128 11-100", "rnn:128 101-1000", "lstm:128 1-10", "lstm:128 11-100", "lstm:128 101-1000"} {
+		y := make([]float64, 28)
+		for j := range y {
+			y[j] = float64(i) - float64(j)/10
+		}
+		series = append(series, Series{name, y})
+	}
+	img := CurvesOver(series, "log10 of the gradient's norm", "time step")
+	save(t, "curves-legend.png", img)
+	keys, rows := legend(series, 2*margin, CurvesWidth-margin)
+	if rows < 2 {
+		t.Fatalf("%d legend rows for %d long names", rows, len(series))
+	}
+	for i, k := range keys {
+		if w := 30 + textWidth(series[i].Name, labelScale); k.at.X+w > CurvesWidth-margin {
+			t.Errorf("key %q at x %d..%d, past the picture's %d", series[i].Name, k.at.X, k.at.X+w, CurvesWidth)
+		}
+		if k.at.Y+labelHeight > CurvesHeight/3 {
+			t.Errorf("key %q at y %d: the legend takes the plot", series[i].Name, k.at.Y)
+		}
+	}
+	// Each series' colour appears in the legend's rows (its swatch).
+	top := margin + (1+rows)*labelHeight
+	for i := range series {
+		found := false
+		for y := margin + labelHeight; y < top && !found; y++ {
+			for x := 0; x < CurvesWidth && !found; x++ {
+				found = img.RGBAAt(x, y) == seriesColors[i]
+			}
+		}
+		if !found {
+			t.Errorf("no swatch of series %d (%q) in the legend", i, series[i].Name)
+		}
+	}
+	// One row, as before: a short legend leaves the plot where it was.
+	if _, rows := legend(series[:2], 2*margin, CurvesWidth-margin); rows != 1 {
+		t.Errorf("two short names take %d rows", rows)
+	}
+}
+
+// TestLegendBreaksLongNames: a name wider than the legend is broken at
+// spaces over rows of its own, every line within the picture, and the
+// next key starts on the row after it.
+func TestLegendBreaksLongNames(t *testing.T) {
+	long := "fc:30 sigmoid fc:30 sigmoid fc:30 sigmoid fc:30 sigmoid softmax:10 1-10"
+	series := []Series{{"a", nil}, {long, nil}, {"b", nil}}
+	right := CurvesWidth - margin
+	keys, rows := legend(series, 2*margin, right)
+	if len(keys[1].lines) < 2 || strings.Join(keys[1].lines, " ") != long {
+		t.Fatalf("lines %q of %q", keys[1].lines, long)
+	}
+	for _, l := range keys[1].lines {
+		if keys[1].at.X+30+textWidth(l, labelScale) > right {
+			t.Errorf("line %q passes the legend's right edge", l)
+		}
+	}
+	if keys[1].at.Y <= keys[0].at.Y || keys[2].at.Y != keys[1].at.Y+len(keys[1].lines)*labelHeight {
+		t.Errorf("rows at y %d, %d (%d lines), %d", keys[0].at.Y, keys[1].at.Y, len(keys[1].lines), keys[2].at.Y)
+	}
+	if want := 1 + len(keys[1].lines) + 1; rows != want {
+		t.Errorf("%d rows, want %d", rows, want)
+	}
 }
 
 func TestNiceStep(t *testing.T) {
