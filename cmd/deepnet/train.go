@@ -18,6 +18,14 @@ import (
 )
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return parallel("train", stdout, stderr, func(g *peers, stdout io.Writer) error {
+		return trainAs(ctx, g, args, stdout, stderr)
+	})
+}
+
+// trainAs is deepnet train as one process of the group g (nil: alone):
+// only rank 0 writes files.
+func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Writer) error {
 	c, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
@@ -25,6 +33,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	netCfg, cfg, p, err := c.settings()
 	if err != nil {
 		return err
+	}
+	g.apply(&cfg)
+	if g.rank() > 0 {
+		*c.metrics, *c.plot, *c.out = "", "", ""
 	}
 	if err := c.outs.check(); err != nil {
 		return err
@@ -54,6 +66,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	c.printHeader(stdout, netCfg, cfg, p, tk, extra)
+	if line := g.describe(cfg.Batch); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
 	start := time.Now()
 	res, err, metricsErr := c.fit(ctx, obj, cfg, stdout, stderr)
 	if err != nil && !errors.Is(err, context.Canceled) {
