@@ -5,7 +5,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +13,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/deepnet-go/deepnet/model"
 )
 
 // These tests run deepnet under mpirun (Open MPI), built with the tag
@@ -144,37 +141,4 @@ func testMPIResumes(t *testing.T, bin, data string, mpirun []string) {
 		t.Errorf("resumed:\n%s\nuninterrupted:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
 	}
 	compareModels(t, filepath.Join(tmp, "resumed.safetensors"), filepath.Join(tmp, "whole.safetensors"), 0)
-}
-
-// compareModels fails unless the model files a and b hold the same
-// tensors whose values differ by at most tol·(1+|b|), and returns the
-// largest such difference.
-func compareModels(t *testing.T, a, b string, tol float64) float64 {
-	t.Helper()
-	fa, err := model.ReadFile(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fb, err := model.ReadFile(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fa.Tensors) != len(fb.Tensors) || len(fa.Tensors) == 0 {
-		t.Fatalf("%d tensors in %s, %d in %s", len(fa.Tensors), a, len(fb.Tensors), b)
-	}
-	worst := 0.0
-	for i, ta := range fa.Tensors {
-		tb := fb.Tensors[i]
-		if ta.Name != tb.Name || len(ta.Data) != len(tb.Data) {
-			t.Fatalf("tensor %d: %s in %s, %s in %s", i, ta.Name, a, tb.Name, b)
-		}
-		for j, v := range ta.Data {
-			d := math.Abs(float64(v-tb.Data[j])) / (1 + math.Abs(float64(tb.Data[j])))
-			if !(d <= tol) {
-				t.Fatalf("%s[%d]: %g in %s, %g in %s", ta.Name, j, v, a, tb.Data[j], b)
-			}
-			worst = max(worst, d)
-		}
-	}
-	return worst
 }
