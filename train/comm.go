@@ -66,7 +66,7 @@ func newGroup(comm Comm, trained []*nn.Param, batch int) (*group, error) {
 		return nil, nil
 	}
 	if batch < comm.Size() {
-		return nil, fmt.Errorf("train: a mini-batch of %d shared by %d processes: want at least one example each", batch, comm.Size())
+		return nil, &GroupBatchError{Batch: batch, Processes: comm.Size()}
 	}
 	n := 2
 	for _, p := range trained {
@@ -135,4 +135,14 @@ func (c *Classification) SeedRank(rank, epoch int) {
 			d.Source.Seed(c.cfg.Seed, 4<<56|stream|uint64(i))
 		}
 	}
+}
+
+// GroupBatchError is a mini-batch smaller than the processes of a Comm
+// that would share it: some would have no examples.
+type GroupBatchError struct {
+	Batch, Processes int
+}
+
+func (e *GroupBatchError) Error() string {
+	return fmt.Sprintf("train: a mini-batch of %d shared by %d processes: want at least one example each", e.Batch, e.Processes)
 }

@@ -273,7 +273,8 @@ func TestCommChecks(t *testing.T) {
 	net := smallNet(t, "fc:8 softmax:2", 10, 1)
 	cfg := Config{Batch: 2, Eta: 0.1, Comm: member{newHub(3), 0}}
 	_, err := newClassifierTrainer(net, synthetic(20, 1), cfg)
-	if err == nil || err.Error() != "train: a mini-batch of 2 shared by 3 processes: want at least one example each" {
+	var ge *GroupBatchError
+	if !errors.As(err, &ge) || ge.Batch != 2 || ge.Processes != 3 || err.Error() != "train: a mini-batch of 2 shared by 3 processes: want at least one example each" {
 		t.Errorf("got %v", err)
 	}
 }
