@@ -38,33 +38,13 @@ var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]
 // from JOB_COMPLETION_INDEX (set by the Job controller) and trains run i
 // of the sweep directory on the claim, resuming from its checkpoint. A
 // failed container restarts in its pod (restartPolicy OnFailure) and an
-// evicted pod is replaced, each resuming; the Job gives up after three
-// failures a run (backoffLimit 3n).
+// evicted pod is replaced, each resuming; the Job gives up after 3n
+// failures in all (backoffLimit), three a run on average.
 func KubeJob(n int, o KubeOptions) ([]byte, error) {
-	if o.Name == "" {
-		o.Name = "deepnet-sweep"
-	}
-	if o.Deepnet == "" {
-		o.Deepnet = "deepnet"
-	}
-	if o.MountPath == "" {
-		o.MountPath = "/sweep"
+	if err := o.complete(n); err != nil {
+		return nil, err
 	}
 	cpus := max(o.CPUs, 1)
-	// A pod's hostname is NAME-INDEX, itself a DNS label.
-	if !dnsLabel.MatchString(o.Name) || len(o.Name)+1+len(strconv.Itoa(n-1)) > 63 {
-		return nil, fmt.Errorf("kubernetes: Job name %q: want lower-case letters, digits and '-', at most %d characters", o.Name, 62-len(strconv.Itoa(n-1)))
-	}
-	switch {
-	case o.Image == "":
-		return nil, fmt.Errorf("kubernetes: no image (one that holds deepnet, and MNIST or a way to fetch it)")
-	case !dnsSubdomain.MatchString(o.Claim) || len(o.Claim) > 253:
-		return nil, fmt.Errorf("kubernetes: claim %q: want the name of a PersistentVolumeClaim (lower-case letters, digits, '-' and '.')", o.Claim)
-	case !path.IsAbs(o.MountPath):
-		return nil, fmt.Errorf("kubernetes: mount path %q is not absolute", o.MountPath)
-	case n < 1:
-		return nil, fmt.Errorf("kubernetes: %d runs", n)
-	}
 	parallel := n
 	if o.Parallel > 0 {
 		parallel = min(o.Parallel, n)
@@ -98,4 +78,32 @@ func KubeJob(n int, o KubeOptions) ([]byte, error) {
 	}
 	b, err := json.MarshalIndent(job, "", "  ")
 	return append(b, '\n'), err
+}
+
+// complete fills in o's defaults and checks it for a Job of n runs.
+func (o *KubeOptions) complete(n int) error {
+	if o.Name == "" {
+		o.Name = "deepnet-sweep"
+	}
+	if o.Deepnet == "" {
+		o.Deepnet = "deepnet"
+	}
+	if o.MountPath == "" {
+		o.MountPath = "/sweep"
+	}
+	// A pod's hostname is NAME-INDEX, itself a DNS label.
+	if !dnsLabel.MatchString(o.Name) || len(o.Name)+1+len(strconv.Itoa(n-1)) > 63 {
+		return fmt.Errorf("kubernetes: Job name %q: want lower-case letters, digits and '-', at most %d characters", o.Name, 62-len(strconv.Itoa(n-1)))
+	}
+	switch {
+	case o.Image == "":
+		return fmt.Errorf("kubernetes: no image (one that holds deepnet, and MNIST or a way to fetch it)")
+	case !dnsSubdomain.MatchString(o.Claim) || len(o.Claim) > 253:
+		return fmt.Errorf("kubernetes: claim %q: want the name of a PersistentVolumeClaim (lower-case letters, digits, '-' and '.')", o.Claim)
+	case !path.IsAbs(o.MountPath):
+		return fmt.Errorf("kubernetes: mount path %q is not absolute", o.MountPath)
+	case n < 1:
+		return fmt.Errorf("kubernetes: %d runs", n)
+	}
+	return nil
 }
