@@ -27,14 +27,18 @@ type Comm interface {
 	Broadcast(buf []float64) error
 }
 
-// RankSeeder is implemented by objectives whose training draws random
-// numbers beside the example order (dropout masks, distortions). With a
-// Comm of more than one process, the trainer calls SeedRank at the start of
-// every epoch on every rank but 0, after StartEpoch, so that each process
-// draws its own masks and distortions for its shard, from the seed, the
-// epoch and the rank alone (a resumed run draws the same); rank 0 draws as
-// a single process does.
-type RankSeeder interface {
+// Shardable is implemented by objectives that the processes of a Comm
+// can share: Step takes any slice of a mini-batch and returns the mean
+// cost over it, with the mean gradients, and SeedRank gives each process
+// draws of its own (dropout masks, distortions). With a Comm of more than
+// one process, the trainer calls SeedRank at the start of every epoch on
+// every rank but 0, after StartEpoch, so that each process draws its own
+// for its shard, from the seed, the epoch and the rank alone (a resumed
+// run draws the same); rank 0 draws as a single process does.
+// Classification is Shardable; a Comm of several processes is refused for
+// other objectives (a character model reads whole windows, contrastive
+// divergence keeps a persistent chain per example of a mini-batch).
+type Shardable interface {
 	SeedRank(rank, epoch int)
 }
 
@@ -58,12 +62,16 @@ type group struct {
 	score [3]float64
 }
 
-// newGroup returns the group of comm for the trained parameters, or nil
-// without a Comm or with a Comm of one process. A mini-batch smaller than
-// the processes is an error: some would have no examples.
-func newGroup(comm Comm, trained []*nn.Param, batch int) (*group, error) {
+// newGroup returns the group of comm for the trained parameters of obj,
+// or nil without a Comm or with a Comm of one process. An objective that
+// is not Shardable, or a mini-batch smaller than the processes (some would
+// have no examples), is an error.
+func newGroup(comm Comm, obj Objective, trained []*nn.Param, batch int) (*group, error) {
 	if comm == nil || comm.Size() <= 1 {
 		return nil, nil
+	}
+	if _, ok := obj.(Shardable); !ok {
+		return nil, fmt.Errorf("train: this objective (%T) cannot share its mini-batches between %d processes; classification can", obj, comm.Size())
 	}
 	if batch < comm.Size() {
 		return nil, &GroupBatchError{Batch: batch, Processes: comm.Size()}
@@ -124,7 +132,7 @@ func (g *group) agree(s Score) (Score, error) {
 
 // SeedRank reseeds, for the process of the given rank, the generators of
 // the dropout masks and of the distortions from (Seed, epoch, rank), so
-// that the processes of a Comm draw different ones (RankSeeder).
+// that the processes of a Comm draw different ones (Shardable).
 func (c *Classification) SeedRank(rank, epoch int) {
 	stream := uint64(rank)<<40 | uint64(epoch)<<16
 	if c.aug != nil {

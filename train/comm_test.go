@@ -268,7 +268,8 @@ func TestCommStopsTogether(t *testing.T) {
 	}
 }
 
-// TestCommChecks: a mini-batch smaller than the group is refused.
+// TestCommChecks: a mini-batch smaller than the group is refused, and so
+// is an objective that is not Shardable.
 func TestCommChecks(t *testing.T) {
 	net := smallNet(t, "fc:8 softmax:2", 10, 1)
 	cfg := Config{Batch: 2, Eta: 0.1, Comm: member{newHub(3), 0}}
@@ -276,6 +277,12 @@ func TestCommChecks(t *testing.T) {
 	var ge *GroupBatchError
 	if !errors.As(err, &ge) || ge.Batch != 2 || ge.Processes != 3 || err.Error() != "train: a mini-batch of 2 shared by 3 processes: want at least one example each" {
 		t.Errorf("got %v", err)
+	}
+	d := commSplits()
+	obj := newReconstruction(smallNet(t, "fc:8 fc:64", 10, 1), d, 10)
+	_, err = NewTrainer(obj, Config{Batch: 10, Eta: 0.1, Comm: member{newHub(2), 0}})
+	if err == nil || err.Error() != "train: this objective (*train.reconstruction) cannot share its mini-batches between 2 processes; classification can" {
+		t.Errorf("a reconstruction in a group: %v", err)
 	}
 }
 

@@ -87,7 +87,7 @@
 // of 1+|w| after two epochs, and finds about 3e-7). Dropout masks and
 // distortions are drawn per shard: rank 0 draws as one process does, every
 // other rank reseeds its generators from (seed, epoch, rank) at each epoch
-// (RankSeeder), so a resumed group draws what it would have. Batch
+// (Shardable: only objectives that implement it can be shared, classification among deepnet's), so a resumed group draws what it would have. Batch
 // normalisation normalises each shard by its own statistics, and each
 // rank's running statistics are its own (as PyTorch's DistributedDataParallel
 // without SyncBatchNorm). Every rank measures the parameters and rank 0's

@@ -50,7 +50,7 @@ func NewTrainer(obj Objective, cfg Config) (*Trainer, error) {
 		}
 	}
 	t.update = func(ps []*nn.Param) { t.opt.Step(ps, t.stepEta) }
-	if t.group, err = newGroup(cfg.Comm, t.trained, cfg.Batch); err != nil {
+	if t.group, err = newGroup(cfg.Comm, obj, t.trained, cfg.Batch); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -111,7 +111,7 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	if o, ok := t.obj.(Ordered); !ok || !o.InOrder() {
 		rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
 	}
-	if s, ok := t.obj.(RankSeeder); ok && t.group != nil && t.group.comm.Rank() > 0 {
+	if s, ok := t.obj.(Shardable); ok && t.group != nil && t.group.comm.Rank() > 0 {
 		s.SeedRank(t.group.comm.Rank(), epoch)
 	}
 	if s := t.cfg.MomentumSchedule; s != nil {
