@@ -56,6 +56,9 @@ func (s ConvSpec) Validate() error {
 
 func (s ConvSpec) stride() int { return max(s.Stride, 1) }
 
+// Window returns the KH×KW receptive field and the stride (see Window).
+func (s ConvSpec) Window() (kh, kw, sh, sw int) { return s.KH, s.KW, s.stride(), s.stride() }
+
 // Plan: [C][H][W] → [Maps][(H-KH)/stride+1][(W-KW)/stride+1].
 func (s ConvSpec) Plan(in Shape) (LayerPlan, error) {
 	if err := imagesIn(s, in); err != nil {

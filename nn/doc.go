@@ -14,7 +14,9 @@
 // (batch normalisation's statistics), Classifier (a last layer that
 // computes the cross-entropy and its fused gradient, such as softmax:K),
 // Pooling (network3's initialisation divides the fan-out of the layer
-// before it by the pool's area). Nothing outside a kind's file switches on
+// before it by the pool's area), Window (the block of input pixels each
+// output pixel of a convolution or pooling reads, for pictures of
+// receptive fields). Nothing outside a kind's file switches on
 // its kind; a kind that is not registered is a *SpecError that lists the
 // ones that are, and a layer with trained parameters but no Initialiser is
 // refused by New. Register adds kinds from other packages (and tests).

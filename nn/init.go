@@ -49,6 +49,17 @@ type Pooling interface {
 	Area() int
 }
 
+// Window is implemented by the LayerSpecs of layers whose every output
+// pixel reads one window of the input's pixels: output (i, j) of a map
+// reads rows i·SH … i·SH+KH−1 and columns j·SW … j·SW+KW−1 of the input
+// (of each input map, for a convolution). A picture of what a unit sees
+// (its receptive field on the network's input) composes the windows of
+// the layers below it; layers that keep the input's height and width and
+// do not implement Window act pixel by pixel.
+type Window interface {
+	Window() (kh, kw, sh, sw int)
+}
+
 // initContext returns the InitContext of layer i of plans.
 func initContext(plans []LayerPlan, i int) InitContext {
 	for _, p := range plans[i+1:] {

@@ -103,6 +103,9 @@ func (s PoolSpec) Validate() error {
 // Area returns P·Q, the inputs of each output (see Pooling).
 func (s PoolSpec) Area() int { return s.KH * s.KW }
 
+// Window returns the P×Q block, which is also the step (see Window).
+func (s PoolSpec) Window() (kh, kw, sh, sw int) { return s.KH, s.KW, s.KH, s.KW }
+
 // Plan: [C][H][W] → [C][H/P][W/Q].
 func (s PoolSpec) Plan(in Shape) (LayerPlan, error) {
 	if err := imagesIn(s, in); err != nil {

@@ -48,17 +48,6 @@ func randomVectors(r *RBM, n int, seed uint64) *Matrix {
 	return m
 }
 
-// binaryVectors is randomVectors with the binary units' values 0 or 1.
-func binaryVectors(r *RBM, n int, seed uint64) *Matrix {
-	m := randomVectors(r, n, seed)
-	for i, v := range m.X {
-		if !r.Gaussian && v != 0 && v != 1 {
-			m.X[i] = float32(math.Round(float64(v)))
-		}
-	}
-	return m
-}
-
 // freeEnergy64 is F(v) computed here in float64 from the definition.
 func freeEnergy64(r *RBM, v []float32) float64 {
 	V, H := r.Visible, r.Hidden

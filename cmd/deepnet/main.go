@@ -31,6 +31,7 @@ var commands = []command{
 	{"eval", "report a saved model's test accuracy, per-digit accuracy and confusion matrix", runEval},
 	{"predict", "classify image files (PNG, JPEG, GIF) of handwritten digits with a saved model", runPredict},
 	{"sample", "generate text from a character model, streaming each byte as it is drawn", runSample},
+	{"serve", "serve a page to draw digits on and watch each layer of a saved model see them, and its JSON API", runServe},
 	{"viz", "draw a saved model's kernels, feature maps, misclassified digits and confusion matrix", runViz},
 	{"bench", "measure training speed in images per second", runBench},
 	{"gradients", "measure how the gradient vanishes back through time steps and layers early in training", runGradients},

@@ -15,6 +15,7 @@ import (
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/train"
+	"github.com/deepnet-go/deepnet/web"
 )
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,7 +25,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // trainAs is deepnet train as one process of the group g (nil: alone):
-// only rank 0 writes files.
+// only rank 0 writes files and serves the training page.
 func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Writer) error {
 	c, err := parseTrain(args, stderr)
 	if err != nil {
@@ -36,10 +37,17 @@ func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Wri
 	}
 	g.apply(&cfg)
 	if g.rank() > 0 {
-		*c.metrics, *c.plot, *c.out = "", "", ""
+		*c.metrics, *c.plot, *c.out, *c.serve = "", "", "", ""
 	}
 	if err := c.outs.check(); err != nil {
 		return err
+	}
+	ln, err := c.listen()
+	if err != nil {
+		return err
+	}
+	if ln != nil {
+		defer ln.Close()
 	}
 	tk, err := newTask(c.trainFlags, p, stderr)
 	if err != nil {
@@ -69,8 +77,17 @@ func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Wri
 	if line := g.describe(cfg.Batch); line != "" {
 		fmt.Fprintln(stdout, line)
 	}
+	var watched func(error)
+	if ln != nil {
+		if watched, err = c.watch(ln, net, tk, cfg, c.title(p, netCfg), stdout, stderr); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	res, err, metricsErr := c.fit(ctx, obj, cfg, stdout, stderr)
+	if watched != nil {
+		watched(err) // the page says the run is over, and goes
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -94,6 +111,9 @@ type trainCmd struct {
 	outs                           outputs
 	metrics, plot, out, checkpoint *string
 	resume                         *string
+	serve                          *string
+	// live watches the run for --serve's page.
+	live *web.Live
 	// args is the command line a checkpoint records, without --resume.
 	args []string
 	// checkpointFile is the checkpoint --resume continues (read from
@@ -112,6 +132,7 @@ func newTrainCmd() *trainCmd {
 	c.out = c.outs.file(fs, "out", "save the trained network (weights of the best validation epoch) to this model file")
 	c.checkpoint = c.outs.dir(fs, "checkpoint", "save the run's state into this directory after every epoch")
 	c.resume = fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
+	c.serve = fs.String("serve", "", "serve a page that shows the training live (curves, kernels, mistakes) at this address, HOST:PORT such as 127.0.0.1:8080, until training ends")
 	return c
 }
 
@@ -183,7 +204,7 @@ func (c *trainCmd) useCheckpoint(cfg *train.Config, info model.Info) error {
 	if err := os.MkdirAll(*c.checkpoint, 0o755); err != nil {
 		return err
 	}
-	cmdline, _ := json.Marshal(c.args)
+	cmdline, _ := json.Marshal(withoutFlag(c.args, "serve")) // a resumed run serves only if asked again
 	cfg.Checkpoint, cfg.Info = filepath.Join(*c.checkpoint, checkpointFile), info
 	cfg.Info.Extra = map[string]string{"args": string(cmdline)}
 	return nil
@@ -220,6 +241,7 @@ func (c *trainCmd) fit(ctx context.Context, obj train.Objective, cfg train.Confi
 			metricsErr = metrics.Encode(e)
 		}
 	}
+	c.withLive(&cfg)
 	res, err := train.Fit(ctx, obj, cfg)
 	bar.clear()
 	return res, err, metricsErr
@@ -229,11 +251,7 @@ func (c *trainCmd) fit(ctx context.Context, obj train.Objective, cfg train.Confi
 // --out.
 func (c *trainCmd) write(w io.Writer, res *train.Result, net *nn.Network, netCfg nn.Config, cfg train.Config, p train.Preset, info model.Info, finished bool) error {
 	if *c.plot != "" {
-		title := "preset " + p.Name
-		if c.given("net") {
-			title = netCfg.Spec.String()
-		}
-		if err := plotCurves(*c.plot, res, title); err != nil {
+		if err := plotCurves(*c.plot, res, c.title(p, netCfg)); err != nil {
 			return err
 		}
 	}
@@ -249,6 +267,14 @@ func (c *trainCmd) write(w io.Writer, res *train.Result, net *nn.Network, netCfg
 	best, _ := res.Best()
 	fmt.Fprintf(w, "saved    %s (weights of %s)\n", *c.out, best.Name())
 	return nil
+}
+
+// title names the run: its preset, or its network when --net gave one.
+func (c *trainCmd) title(p train.Preset, netCfg nn.Config) string {
+	if c.given("net") {
+		return netCfg.Spec.String()
+	}
+	return "preset " + p.Name
 }
 
 // withoutFlag returns args without the flag name and its value.

@@ -20,8 +20,11 @@ func tanhAVX2(n int, x, y *float32)
 // names them by their byte offsets, 32·row), each repeated in a 32-byte
 // row: the AVX2 kernels use the rows as memory operands, the AVX-512
 // kernels broadcast their first float.
+//
+//lint:ignore U1000 read by the assembly kernels only
 var actConsts = actConstTable()
 
+//lint:ignore U1000 read by the assembly kernels only (through actConsts)
 func actConstTable() (t [25][8]float32) {
 	v := [...]float32{
 		math.Float32frombits(signBit), math.Float32frombits(signBit - 1), 1, 2, // 0–3
