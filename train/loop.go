@@ -74,6 +74,13 @@ type Config struct {
 	OnBatch func(BatchInfo)
 	// OnEpoch, when set, is called after every epoch's evaluation.
 	OnEpoch func(Epoch)
+	// Comm, when set with more than one process, trains data-parallel:
+	// each process of the group trains on its shard of every mini-batch
+	// (Shard), the gradients are summed over the group and every process
+	// takes the same step (see comm.go). Every process measures the
+	// parameters, and rank 0's scores are everyone's; only rank 0 writes
+	// the Checkpoint. Nil (or one process) leaves the loop as it is.
+	Comm Comm
 
 	// Classification settings (NewClassification).
 
@@ -212,6 +219,13 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 	record := func(rec Epoch, start time.Time) error {
 		candidate := cfg.candidate(rec)
 		score := obj.Measure(candidate)
+		if t.group != nil {
+			agreed, err := t.group.agree(score)
+			if err != nil {
+				return err
+			}
+			score = agreed
+		}
 		rec.Validation, rec.Test, rec.Views = score.Validation, score.Test, score.Views
 		if metric != accuracy {
 			rec.Metric, rec.NoTest = metric.Name, metric.NoTest
@@ -221,7 +235,7 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 		if candidate {
 			ck.consider(rec, params, cfg.KeepBest, metric)
 		}
-		if cfg.Checkpoint != "" {
+		if cfg.Checkpoint != "" && (t.group == nil || t.group.comm.Rank() == 0) {
 			if err := WriteCheckpoint(cfg.Checkpoint, obj, t.opt, ck, cfg.Info); err != nil {
 				return fmt.Errorf("checkpoint: %w", err)
 			}

@@ -26,6 +26,8 @@ type Trainer struct {
 	// step's rate, stepEta, inside the objective's backward pass.
 	update  func([]*nn.Param)
 	stepEta float64
+	// group is the trainer's share of Config.Comm (nil: one process).
+	group *group
 }
 
 // NewTrainer prepares training obj with the loop settings of cfg (Epochs,
@@ -48,6 +50,9 @@ func NewTrainer(obj Objective, cfg Config) (*Trainer, error) {
 		}
 	}
 	t.update = func(ps []*nn.Param) { t.opt.Step(ps, t.stepEta) }
+	if t.group, err = newGroup(cfg.Comm, obj, t.trained, cfg.Batch); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 
@@ -106,6 +111,9 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	if o, ok := t.obj.(Ordered); !ok || !o.InOrder() {
 		rng.Shuffle(len(t.order), func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
 	}
+	if s, ok := t.obj.(Shardable); ok && t.group != nil && t.group.comm.Rank() > 0 {
+		s.SeedRank(t.group.comm.Rank(), epoch)
+	}
 	if s := t.cfg.MomentumSchedule; s != nil {
 		t.opt.(*SGD).Momentum = s.Momentum(epoch, t.cfg.Epochs)
 	}
@@ -114,10 +122,10 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	eta := t.eta(epoch)
 	var total float64
 	for k := 0; k < batches; k++ {
-		if k%64 == 0 && ctx.Err() != nil {
-			return total / float64(max(k, 1)), ctx.Err()
+		cost, err := t.epochStep(ctx, k, t.order[k*b:(k+1)*b], eta)
+		if err != nil {
+			return total / float64(max(k, 1)), err
 		}
-		cost := t.Step(t.order[k*b:(k+1)*b], eta)
 		if math.IsNaN(cost) || math.IsInf(cost, 0) {
 			return cost, &DivergedError{Epoch: epoch, Batch: k, Eta: eta, Cost: cost}
 		}
@@ -129,13 +137,47 @@ func (t *Trainer) Epoch(ctx context.Context, epoch int) (float64, error) {
 	return total / float64(batches), nil
 }
 
+// epochStep is Step of an epoch's k-th mini-batch idx, which stops with
+// ctx's error when ctx is done (checked every 64 mini-batches), or, with
+// a Comm, when any process's context is done (checked every step, since
+// the processes must stop together).
+func (t *Trainer) epochStep(ctx context.Context, k int, idx []int, eta float64) (float64, error) {
+	if t.group == nil {
+		if k%64 == 0 && ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		return t.Step(idx, eta), nil
+	}
+	cost, stop, err := t.group.step(t, idx, eta, ctx.Err() != nil)
+	switch {
+	case err != nil:
+		return 0, err
+	case stop && ctx.Err() != nil:
+		return 0, ctx.Err()
+	case stop:
+		return 0, errStoppedElsewhere
+	}
+	return cost, nil
+}
+
 // Step trains on the examples idx (one mini-batch) with learning rate eta
 // and returns the mini-batch's cost (without the L2 term). Without
 // clipping each layer's parameters are updated inside the backward pass,
 // as soon as their gradients are final; with Config.ClipNorm the norm
 // needs every gradient first, so the backward pass runs whole, then the
-// gradients are clipped and every parameter updated.
+// gradients are clipped and every parameter updated. With a Comm of
+// several processes, every process calls Step with the same idx and
+// trains on its shard of it, and the mini-batch's summed gradients update
+// every parameter after the backward pass; Step panics if the Comm fails
+// (Epoch returns the error).
 func (t *Trainer) Step(idx []int, eta float64) float64 {
+	if t.group != nil {
+		cost, _, err := t.group.step(t, idx, eta, false)
+		if err != nil {
+			panic(err)
+		}
+		return cost
+	}
 	t.stepEta = eta
 	if t.cfg.ClipNorm == 0 {
 		return t.obj.Step(idx, t.update)

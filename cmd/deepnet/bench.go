@@ -14,9 +14,21 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return parallel("bench", stdout, stderr, func(g *peers, stdout io.Writer) error {
+		return benchAs(g, args, stdout, stderr)
+	})
+}
+
+// benchAs is deepnet bench as one process of the group g (nil: alone):
+// the group trains each mini-batch together, and rank 0 reports the
+// group's speed and the share of the time its all-reduces took.
+func benchAs(g *peers, args []string, stdout, stderr io.Writer) error {
 	b, err := parseBench(args, stderr)
 	if err != nil {
 		return err
+	}
+	if g.rank() > 0 {
+		*b.cpuprofile = "" // rank 0's profile
 	}
 	netCfg, cfg, p, err := b.settings()
 	if err != nil {
@@ -47,11 +59,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	var timed *timedComm
+	if g != nil {
+		timed = &timedComm{Comm: g.comm}
+		cfg.Comm = timed
+	}
 	t, err := train.NewTrainer(obj, cfg)
 	if err != nil {
 		return err
 	}
-	n, sec, err := b.time(t, cfg, obj.Examples())
+	n, sec, err := b.time(t, cfg, obj.Examples(), timed)
 	if err != nil {
 		return err
 	}
@@ -69,6 +86,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	per := flops / float64(tk.perExample())
 	fmt.Fprintf(stdout, "deepnet %s batch=%d %s=%d seconds=%.2f\n", name, cfg.Batch, unit, items, sec)
 	fmt.Fprintf(stdout, "gflops %.1f  (%.2f MFLOP per training %s)\n", flops*float64(n)/sec/1e9, per/1e6, strings.TrimSuffix(unit, "s"))
+	if timed != nil {
+		fmt.Fprintf(stdout, "processes %d  allreduce_seconds %.2f  (%.1f%% of the time, waiting for the slowest process included)\n",
+			g.comm.Size(), timed.reduce.Seconds(), 100*timed.reduce.Seconds()/sec)
+	}
 	fmt.Fprintf(stdout, "train_%s_per_sec %.0f\n", unit, float64(items)/sec)
 	return nil
 }
@@ -95,8 +116,9 @@ func parseBench(args []string, stderr io.Writer) (*benchCmd, error) {
 // time trains 20 mini-batches to warm up, then --images examples (whole
 // mini-batches, at least one) of the n training examples, cycling through
 // them in order, under --cpuprofile; it returns the examples timed and the
-// seconds.
-func (b *benchCmd) time(t *train.Trainer, cfg train.Config, n int) (int, float64, error) {
+// seconds. timed, if set, starts counting the all-reduces' time with the
+// timed part.
+func (b *benchCmd) time(t *train.Trainer, cfg train.Config, n int, timed *timedComm) (int, float64, error) {
 	idx := make([]int, cfg.Batch)
 	batch := func(k int) []int {
 		for i := range idx {
@@ -121,6 +143,9 @@ func (b *benchCmd) time(t *train.Trainer, cfg train.Config, n int) (int, float64
 			return 0, 0, err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if timed != nil {
+		timed.reduce = 0
 	}
 	start := time.Now()
 	for k := 0; k < steps; k++ {

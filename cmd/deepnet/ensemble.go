@@ -8,12 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/ensemble"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/sweep"
 	"github.com/deepnet-go/deepnet/train"
 )
 
@@ -64,7 +66,7 @@ func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 	c.method = fs.String("method", "vote", "how members combine: vote (plurality, ties by summed probability), average, or validation (the one of the two with the higher validation accuracy; a tie goes to vote)")
 	c.save = c.outs.dir(fs, "save", "save each trained member into this directory as member-SEED.safetensors; members found there are loaded, not trained again")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: deepnet ensemble [flags] [MODEL.safetensors ...]\n\nWith model files, evaluates them; otherwise trains --members networks.")
+		fmt.Fprintln(stderr, "usage: deepnet ensemble [flags] [MODEL.safetensors | DIR | 'PATTERN' ...]\n\nWith model files, evaluates them (a directory: its *.safetensors, a sweep directory's models/; a pattern: the files it matches); otherwise trains --members networks.")
 		fs.PrintDefaults()
 	}
 	fs.SetOutput(stderr)
@@ -74,11 +76,14 @@ func parseEnsemble(args []string, stderr io.Writer) (*ensembleCmd, error) {
 		}
 		return nil, errUsage
 	}
-	c.files = fs.Args()
+	files, err := modelFiles(fs.Args())
+	if err != nil {
+		return nil, err
+	}
+	c.files = files
 	if err := checkRanges(fs, []rangeCheck{{"members", *c.members >= 1, "1 or more networks"}}); err != nil {
 		return nil, err
 	}
-	var err error
 	if len(c.files) > 0 {
 		fs.Visit(func(f *flag.Flag) {
 			if err == nil && !savedModelFlags[f.Name] {
@@ -247,4 +252,36 @@ func loadMember(path string, spec nn.Spec) (*nn.Network, error) {
 		return nil, fmt.Errorf("%s holds the network %q, not %q", path, net.Spec, spec)
 	}
 	return net, nil
+}
+
+// modelFiles expands ensemble's model arguments: a directory stands for
+// the *.safetensors files in it (a sweep directory, for those of its
+// models/ directory), a pattern with *, ? or [ that is not a file for the
+// files it matches, in sorted order. One that gives no file is an error.
+func modelFiles(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		switch {
+		case err == nil && st.IsDir():
+			dir := a
+			if _, err := os.Stat(sweep.Dir(a).PlanFile()); err == nil {
+				dir = sweep.Dir(a).Models()
+			}
+			matches, _ := filepath.Glob(filepath.Join(dir, "*.safetensors"))
+			if len(matches) == 0 {
+				return nil, fmt.Errorf("%s: no model files (*.safetensors) in %s", a, dir)
+			}
+			files = append(files, matches...)
+		case err != nil && strings.ContainsAny(a, "*?["):
+			matches, gerr := filepath.Glob(a)
+			if gerr != nil || len(matches) == 0 {
+				return nil, fmt.Errorf("%s: no file matches the pattern", a)
+			}
+			files = append(files, matches...)
+		default:
+			files = append(files, a) // a file, or a path that loading reports
+		}
+	}
+	return files, nil
 }

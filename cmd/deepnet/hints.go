@@ -22,6 +22,7 @@ var hints = []struct {
 	{func(err error) bool { return errors.As(err, new(*nn.MemoryError)) }, "a smaller network or --batch, or a larger --max-memory"},
 	{func(err error) bool { return errors.As(err, new(*data.SizeError)) }, "a larger --max-memory, if the data are what you meant"},
 	{func(err error) bool { return errors.As(err, new(*data.LabelError)) }, "the network's last layer must have a class for every label"},
+	{func(err error) bool { return errors.As(err, new(*train.GroupBatchError)) }, "give a --batch of at least the number of processes (mpirun -np)"},
 }
 
 // withHint returns err with the hint that matches it, if any.

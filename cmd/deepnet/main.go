@@ -27,6 +27,7 @@ var commands = []command{
 	{"train", "train a network on MNIST (a preset of the book's table or --net SPEC)", runTrain},
 	{"expand", "write the expanded training set (each image and its four one-pixel shifts) as IDX files", runExpand},
 	{"ensemble", "train several networks (or load saved ones) and report each one's and their vote's test accuracy", runEnsemble},
+	{"sweep", "run many trainings (settings × seeds) here, as a Slurm array job or a Kubernetes Indexed Job; report them", runSweep},
 	{"eval", "report a saved model's test accuracy, per-digit accuracy and confusion matrix", runEval},
 	{"predict", "classify image files (PNG, JPEG, GIF) of handwritten digits with a saved model", runPredict},
 	{"sample", "generate text from a character model, streaming each byte as it is drawn", runSample},

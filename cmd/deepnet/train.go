@@ -19,6 +19,14 @@ import (
 )
 
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return parallel("train", stdout, stderr, func(g *peers, stdout io.Writer) error {
+		return trainAs(ctx, g, args, stdout, stderr)
+	})
+}
+
+// trainAs is deepnet train as one process of the group g (nil: alone):
+// only rank 0 writes files and serves the training page.
+func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Writer) error {
 	c, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
@@ -26,6 +34,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	netCfg, cfg, p, err := c.settings()
 	if err != nil {
 		return err
+	}
+	g.apply(&cfg)
+	if g.rank() > 0 {
+		*c.metrics, *c.plot, *c.out, *c.serve = "", "", "", ""
 	}
 	if err := c.outs.check(); err != nil {
 		return err
@@ -62,6 +74,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	c.printHeader(stdout, netCfg, cfg, p, tk, extra)
+	if line := g.describe(cfg.Batch); line != "" {
+		fmt.Fprintln(stdout, line)
+	}
 	var watched func(error)
 	if ln != nil {
 		if watched, err = c.watch(ln, net, tk, cfg, c.title(p, netCfg), stdout, stderr); err != nil {
