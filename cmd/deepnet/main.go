@@ -34,6 +34,7 @@ var commands = []command{
 	{"bench", "measure training speed in images per second", runBench},
 	{"gradients", "measure how the gradient vanishes back through time steps and layers early in training", runGradients},
 	{"presets", "list the presets and their settings", runPresets},
+	{"rbm", "train a restricted Boltzmann machine on MNIST by contrastive divergence (CD-k or PCD)", runRBM},
 }
 
 func main() {

@@ -115,17 +115,9 @@ func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
 	}
 	dir := *c.resume
 	path := filepath.Join(dir, checkpointFile)
-	f, err := model.ReadFile(path)
+	f, orig, err := checkpointArgs(path)
 	if err != nil {
 		return nil, err
-	}
-	info, err := model.DecodeInfo(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var orig []string
-	if err := json.Unmarshal([]byte(info.Extra["args"]), &orig); err != nil {
-		return nil, fmt.Errorf("%s: checkpoint has no command line: %v", dir, err)
 	}
 	all := append(orig, args...)
 	r := newTrainCmd()
@@ -234,6 +226,25 @@ func (c *trainCmd) write(w io.Writer, res *train.Result, net *nn.Network, netCfg
 	best, _ := res.Best()
 	fmt.Fprintf(w, "saved    %s (weights of %s)\n", *c.out, best.Name())
 	return nil
+}
+
+// checkpointArgs reads the checkpoint at path and the command line of the
+// run that wrote it (its training info's "args"), which --resume parses
+// before the arguments given with it.
+func checkpointArgs(path string) (*model.File, []string, error) {
+	f, err := model.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := model.DecodeInfo(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var orig []string
+	if err := json.Unmarshal([]byte(info.Extra["args"]), &orig); err != nil {
+		return nil, nil, fmt.Errorf("%s: checkpoint has no command line: %v", filepath.Dir(path), err)
+	}
+	return f, orig, nil
 }
 
 // withoutFlag returns args without the flag name and its value.
