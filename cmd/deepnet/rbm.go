@@ -112,7 +112,7 @@ func parseRBM(args []string, stderr io.Writer) (*rbmCmd, error) {
 		return c, nil
 	}
 	path := filepath.Join(*c.resum, checkpointFile)
-	_, orig, err := checkpointArgs(path)
+	_, orig, err := checkpointArgs(path, rbm.KindRBM)
 	if err != nil {
 		return nil, err
 	}

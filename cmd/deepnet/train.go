@@ -14,6 +14,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/rbm"
 	"github.com/deepnet-go/deepnet/train"
 )
 
@@ -34,6 +35,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	netCfg.In, netCfg.MaxBatch = tk.input(), tk.maxBatch(cfg.Batch)
+	if err := c.useDBN(&netCfg); err != nil {
+		return err
+	}
 	if err := c.checkDecay(cfg, tk.examples(cfg.Batch)); err != nil {
 		return err
 	}
@@ -87,6 +91,11 @@ type trainCmd struct {
 	checkpointFile *model.File
 	resumeFrom     string
 	saved          *train.SavedState
+	// initFrom is --init-from: a DBN whose weights start the network
+	// (dbn, once loaded; initLine says so in the header).
+	initFrom *string
+	dbn      *rbm.DBN
+	initLine string
 }
 
 func newTrainCmd() *trainCmd {
@@ -97,6 +106,7 @@ func newTrainCmd() *trainCmd {
 	c.out = c.outs.file(fs, "out", "save the trained network (weights of the best validation epoch) to this model file")
 	c.checkpoint = c.outs.dir(fs, "checkpoint", "save the run's state into this directory after every epoch")
 	c.resume = fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
+	c.initFrom = fs.String("init-from", "", "start from the weights of this deep belief net (deepnet dbn --out): fine-tuning; its network, \"fc:500:sigmoid fc:500:sigmoid fc:2000:sigmoid softmax:10\" for 784-500-500-2000, is the one trained unless --net gives another with the same weighted layers (dropout may be added)")
 	return c
 }
 
@@ -115,7 +125,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
 	}
 	dir := *c.resume
 	path := filepath.Join(dir, checkpointFile)
-	f, orig, err := checkpointArgs(path)
+	f, orig, err := checkpointArgs(path, model.KindNetwork)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +143,11 @@ func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
 // checkpoint's when resuming (built as cfg says), else a new one.
 func (c *trainCmd) network(cfg nn.Config, tcfg train.Config) (*nn.Network, error) {
 	if c.checkpointFile == nil {
-		return buildNetwork(cfg, tcfg)
+		net, err := buildNetwork(cfg, tcfg)
+		if err != nil {
+			return nil, err
+		}
+		return net, c.initWeights(net)
 	}
 	if err := checkTraining(cfg, tcfg); err != nil {
 		return nil, err
@@ -228,13 +242,17 @@ func (c *trainCmd) write(w io.Writer, res *train.Result, net *nn.Network, netCfg
 	return nil
 }
 
-// checkpointArgs reads the checkpoint at path and the command line of the
-// run that wrote it (its training info's "args"), which --resume parses
-// before the arguments given with it.
-func checkpointArgs(path string) (*model.File, []string, error) {
+// checkpointArgs reads the checkpoint at path, which must hold a model of
+// kind want, and the command line of the run that wrote it (its training
+// info's "args"), which --resume parses before the arguments given with
+// it.
+func checkpointArgs(path, want string) (*model.File, []string, error) {
 	f, err := model.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := model.CheckKind(f, want); err != nil {
+		return nil, nil, fmt.Errorf("--resume %s: %w", filepath.Dir(path), err)
 	}
 	info, err := model.DecodeInfo(f)
 	if err != nil {
