@@ -193,18 +193,22 @@ func (c *rbmCmd) write(w io.Writer, o *rbmRun, res *train.Result, r *rbm.RBM, in
 	return nil
 }
 
-// rbmCurves draws the validation pseudo-log-likelihood per epoch above
-// the mean free energies of training and validation images.
+// rbmCurves draws the validation pseudo-log-likelihood per epoch, the
+// mean free energies of training and validation images below it, and
+// their difference, which grows as the RBM overfits, at the bottom.
 func rbmCurves(res *train.Result, epochs []rbmEpoch, r *rbm.RBM) image.Image {
-	var pl, ft, fv []float64
+	var pl, ft, fv, gap []float64
 	for i, e := range res.Epochs {
 		pl = append(pl, e.Validation)
 		if i < len(epochs) {
-			ft, fv = append(ft, epochs[i].FreeEnergyTrain), append(fv, epochs[i].FreeEnergyValidation)
+			x := epochs[i]
+			ft, fv = append(ft, x.FreeEnergyTrain), append(fv, x.FreeEnergyValidation)
+			gap = append(gap, x.FreeEnergyValidation-x.FreeEnergyTrain)
 		}
 	}
 	title := fmt.Sprintf("RBM %d-%d", r.Visible, r.Hidden)
 	return viz.Stack(
 		viz.Curves([]viz.Series{{Name: "validation pseudo-NLL (nats)", Y: pl}}, title+": pseudo-log-likelihood"),
-		viz.Curves([]viz.Series{{Name: "training images", Y: ft}, {Name: "validation images", Y: fv}}, title+": mean free energy (nats)"))
+		viz.Curves([]viz.Series{{Name: "training images", Y: ft}, {Name: "validation images", Y: fv}}, title+": mean free energy (nats)"),
+		viz.Curves([]viz.Series{{Name: "validation - training", Y: gap}}, title+": free energy gap (nats), the overfitting signal"))
 }
