@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/rbm"
 )
@@ -40,19 +41,9 @@ func runLoglik(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *modelPath == "" {
 		return fmt.Errorf("--model FILE is required")
 	}
-	r, err := loadRBMOrCheckpoint(*modelPath)
+	r, d, err := loadRBMAndData(*modelPath, *dataDir, stderr)
 	if err != nil {
 		return err
-	}
-	if r.Gaussian || r.Labels > 0 {
-		return fmt.Errorf("%s: an RBM of %s: loglik measures RBMs of binary pixels, without labels", *modelPath, r.Config)
-	}
-	d, err := loadMNIST(*dataDir, stderr)
-	if err != nil {
-		return err
-	}
-	if r.Visible != d.Train.Pixels() {
-		return fmt.Errorf("%s: an RBM of %d visible units, and the images have %d pixels", *modelPath, r.Visible, d.Train.Pixels())
 	}
 	fmt.Fprintf(stdout, "model    %s: %s\n", *modelPath, r.Config)
 	start := time.Now()
@@ -65,24 +56,51 @@ func runLoglik(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "log Z    %.2f by AIS (%d runs of %d intermediate distributions, seed %d; ±3σ: %s; the base-rate model's %.2f)  (%s)\n",
 		res.LogZ, *runs, *betas, *seed, band(res.Low, res.High), res.LogZBase, time.Since(start).Round(time.Second))
+	printLogLikelihoods(stdout, r, res, d, *seed)
+	return nil
+}
+
+// printLogLikelihoods prints the exact log Z of a small RBM, and the mean
+// log-likelihood of the test and training images binarised with seed,
+// with the band res's gives.
+func printLogLikelihoods(w io.Writer, r *rbm.RBM, res *rbm.AISResult, d *data.Splits, seed uint64) {
 	if r.Hidden <= rbm.MaxExactHidden {
 		exact, _ := rbm.ExactLogZ(r)
-		fmt.Fprintf(stdout, "exact    %.2f (summed over the 2^%d hidden states)\n", exact, r.Hidden)
+		fmt.Fprintf(w, "exact    %.2f (summed over the 2^%d hidden states)\n", exact, r.Hidden)
 	}
 	for _, s := range []struct {
 		name string
 		data rbm.Data
 	}{{"test", rbm.Images{Set: d.Test}}, {"train", rbm.Images{Set: d.Train}}} {
-		mean, low, high := res.LogLikelihood(r, rbm.Binarize(s.data, *seed))
-		fmt.Fprintf(stdout, "%-8s %.2f nats, the mean log-likelihood of the %d %s images binarised with seed %d (±3σ: %s)\n",
-			s.name, mean, s.data.Len(), s.name, *seed, band(low, high))
+		mean, low, high := res.LogLikelihood(r, rbm.Binarize(s.data, seed))
+		fmt.Fprintf(w, "%-8s %.2f nats, the mean log-likelihood of the %d %s images binarised with seed %d (±3σ: %s)\n",
+			s.name, mean, s.data.Len(), s.name, seed, band(low, high))
 	}
-	return nil
 }
 
 // band writes an interval, its low end possibly −Inf.
 func band(low, high float64) string {
 	return fmt.Sprintf("[%.2f, %.2f]", low, high)
+}
+
+// loadRBMAndData loads the RBM of path (a model file or a checkpoint) and
+// MNIST, and checks that it reads the images as binary pixels.
+func loadRBMAndData(path, dataDir string, log io.Writer) (*rbm.RBM, *data.Splits, error) {
+	r, err := loadRBMOrCheckpoint(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Gaussian || r.Labels > 0 {
+		return nil, nil, fmt.Errorf("%s: an RBM of %s: loglik measures RBMs of binary pixels, without labels", path, r.Config)
+	}
+	d, err := loadMNIST(dataDir, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Visible != d.Train.Pixels() {
+		return nil, nil, fmt.Errorf("%s: an RBM of %d visible units, and the images have %d pixels", path, r.Visible, d.Train.Pixels())
+	}
+	return r, d, nil
 }
 
 // loadRBMOrCheckpoint loads the RBM of a model file, or of a checkpoint
