@@ -70,6 +70,8 @@ type dbnCmd struct {
 	hidden                           string
 	sizes                            []int
 	labels                           bool
+	top                              string
+	topCD                            *rbm.CDConfig
 	out, metrics, checkpoint, resume *string
 	args                             []string
 	resuming                         bool
@@ -80,12 +82,13 @@ func newDBNCmd() *dbnCmd {
 	fs := c.fs
 	fs.StringVar(&c.hidden, "hidden", "500,500,2000", "the hidden layers' units, comma-separated, bottom first: an RBM joins each to the layer below (Hinton, Osindero and Teh's 784-500-500-2000)")
 	fs.BoolVar(&c.labels, "labels", true, "join the 10 labels to the top RBM's visible units, so that it learns them with the top two layers (--labels=false: train on the images alone, as a model of unlabelled data)")
+	fs.StringVar(&c.top, "top", "", "the top RBM's negative phase, cd-K or pcd-K, when it is not the others' (--k, --pcd): \"pcd-1\" removes the spurious modes CD leaves in the associative memory the DBN generates from")
 	c.out = c.outs.file(fs, "out", "save the DBN to this model file")
 	c.metrics = c.outs.stream(fs, "metrics", "write one JSON object per epoch of each RBM to this file (\"layer\" counts from 1)")
 	c.checkpoint = c.outs.dir(fs, "checkpoint", "keep the run's state in this directory: dbn.safetensors after each RBM, layer-I.safetensors after each epoch of RBM I")
 	c.resume = fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: deepnet dbn [--hidden 500,500,2000] [--labels=false] [--epochs N] [--out FILE] [flags]\n\n"+
+		fmt.Fprintln(fs.Output(), "usage: deepnet dbn [--hidden 500,500,2000] [--labels=false] [--top pcd-1] [--epochs N] [--out FILE] [flags]\n\n"+
 			"Trains a deep belief net greedily (Hinton, Osindero and Teh 2006): an RBM on MNIST's training\n"+
 			"images by contrastive divergence (Hinton's recipe by default), then one on its hidden\n"+
 			"probabilities, and so on, the top one with the labels. deepnet generate draws what it\n"+
@@ -144,7 +147,25 @@ func (c *dbnCmd) check() error {
 	if len(c.sizes) > 16 {
 		return fmt.Errorf("--hidden %q: %d hidden layers; want 1 to 16", c.hidden, len(c.sizes))
 	}
+	if err := c.parseTop(); err != nil {
+		return err
+	}
 	return c.cdFlags.check()
+}
+
+// parseTop reads --top: "" (the others' phase), cd-K or pcd-K.
+func (c *dbnCmd) parseTop() error {
+	c.topCD = nil
+	if c.top == "" {
+		return nil
+	}
+	name, k, _ := strings.Cut(c.top, "-")
+	n, err := strconv.Atoi(k)
+	if err != nil || n < 1 || n > maxGibbs || name != "cd" && name != "pcd" {
+		return fmt.Errorf("--top %q: want cd-K or pcd-K with K from 1 to %d, such as pcd-1", c.top, maxGibbs)
+	}
+	c.topCD = &rbm.CDConfig{K: n, Persistent: name == "pcd"}
+	return nil
 }
 
 // classes is the number of label units.
@@ -167,6 +188,11 @@ func (c *dbnCmd) printHeader(w io.Writer, net *rbm.DBN, cd rbm.CDConfig, d *data
 	}
 	fmt.Fprintf(w, "dbn      %s, %s\n", strings.Join(sizes, "-"), labels)
 	fmt.Fprintf(w, "training %d images (validation %d, test %d); each RBM: %s\n", d.Train.N, d.Validation.N, d.Test.N, c.describe(cd))
+	if c.topCD != nil {
+		top := cd
+		top.K, top.Persistent = c.topCD.K, c.topCD.Persistent
+		fmt.Fprintf(w, "top RBM  %s\n", top)
+	}
 }
 
 // greedyConfig returns Greedy's settings: each RBM's with the flags' (its
@@ -180,6 +206,9 @@ func (c *dbnCmd) greedyConfig(net *rbm.DBN, info model.Info, d *data.Splits, met
 	return rbm.GreedyConfig{Dir: *c.checkpoint, Resume: c.resuming, Info: info,
 		Layer: func(i int) (train.Config, rbm.CDConfig) {
 			tc, cd := c.config(d.Train.N, *c.seedValue+uint64(i))
+			if i == len(net.RBMs)-1 && c.topCD != nil {
+				cd.K, cd.Persistent = c.topCD.K, c.topCD.Persistent
+			}
 			tc.OnBatch = bar.batch
 			tc.OnEpoch = func(e train.Epoch) {
 				bar.clear()

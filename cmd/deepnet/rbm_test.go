@@ -145,12 +145,12 @@ func TestDBNFineTuning(t *testing.T) {
 	dir := mnistDir(t)
 	tmp := t.TempDir()
 	p := func(name string) string { return filepath.Join(tmp, name) }
-	code, out, errOut := deepnet(t, "dbn", "--data", dir, "--hidden", "40,40,60", "--epochs", "2", "--train-limit", "1500",
+	code, out, errOut := deepnet(t, "dbn", "--data", dir, "--hidden", "40,40,60", "--epochs", "2", "--train-limit", "1500", "--top", "pcd-1",
 		"--out", p("d.safetensors"), "--metrics", p("m.jsonl"), "--checkpoint", p("ck"))
 	if code != 0 {
 		t.Fatalf("dbn: exit %d\n%s\n%s", code, out, errOut)
 	}
-	for _, want := range []string{"dbn      784-40-40-60, 10 labels", "RBM 3/3 epoch 2/2", "the DBN's own labels", "saved    "} {
+	for _, want := range []string{"dbn      784-40-40-60, 10 labels", "top RBM  pcd-1 probabilities", "RBM 3/3 epoch 2/2", "the DBN's own labels", "saved    "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

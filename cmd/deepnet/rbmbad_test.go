@@ -43,6 +43,8 @@ func TestRBMFlagValues(t *testing.T) {
 		{dbnArgs("--hidden", ""), []string{`--hidden "": want`}},
 		{dbnArgs("--epochs", "-2"), []string{"--epochs -2: want 1 or more"}},
 		{dbnArgs("--k", "-1"), []string{"--k -1: want 1 to 1000"}},
+		{dbnArgs("--top", "pcd"), []string{`--top "pcd": want cd-K or pcd-K with K from 1 to 1000`}},
+		{dbnArgs("--top", "gibbs-3"), []string{`--top "gibbs-3": want cd-K or pcd-K`}},
 		{gen("--samples", "0"), []string{"--samples 0: want 1 to 100 images"}},
 		{gen("--sweeps", "0"), []string{"--sweeps 0: want 1 to 100000 sweeps"}},
 		{gen("--frames", "1"), []string{"--frames 1: want 2 to 500 frames"}},
