@@ -12,7 +12,8 @@
 # Needs a deepnet binary in $DEEPNET (default ./deepnet), MNIST in
 # ~/.cache/deepnet/mnist and Debian's python3-sklearn; DTYPE (default
 # float64, what numpy makes of images/255; or float32) is scikit-learn's
-# dtype, PEER_THREADS (default 2) OpenBLAS's threads.
+# dtype, PEER_THREADS (default 2) OpenBLAS's threads, WORKERS (default:
+# deepnet's, all cores) deepnet's --workers.
 set -eu
 rounds=${1:-5}
 epochs=${EPOCHS:-3}
@@ -22,11 +23,11 @@ tmp=$(mktemp -d)
 i=0
 while [ $i -lt "$rounds" ]; do
 	"$dn" rbm --pcd --hidden 500 --batch 100 --eta 0.1 --momentum 0 --weight-cost 0 --epochs "$epochs" \
-		--metrics "$tmp/m.jsonl" >/dev/null 2>&1
+		${WORKERS:+--workers "$WORKERS"} --metrics "$tmp/m.jsonl" >/dev/null 2>&1
 	a=$(python3 -c 'import json, sys; r = [json.loads(l)["train_seconds"] for l in open(sys.argv[1])]; print(f"{sum(r) / len(r):.3f}")' "$tmp/m.jsonl")
 	b=$(OPENBLAS_NUM_THREADS=${PEER_THREADS:-2} /usr/bin/python3 "$peer" --epochs "$epochs" --dtype "${DTYPE:-float64}" \
 		2>/dev/null | awk '/^seconds_per_epoch/ {print $2}')
-	echo "round=$i deepnet_seconds_per_epoch=$a sklearn_${DTYPE:-float64}_seconds_per_epoch=$b"
+	echo "round=$i deepnet_workers=${WORKERS:-all} seconds_per_epoch=$a sklearn_${DTYPE:-float64}_threads=${PEER_THREADS:-2} seconds_per_epoch=$b"
 	echo "$a $b" >>"$tmp/pairs"
 	i=$((i + 1))
 done
