@@ -94,3 +94,20 @@ func TestAISMNIST(t *testing.T) {
 		t.Errorf("exact log-likelihood %v outside AIS's band [%v, %v]", exactLL, low, high)
 	}
 }
+
+// TestAISStepsDoNotAllocate: annealing through four times as many
+// distributions makes no more allocations: a step allocates nothing.
+func TestAISStepsDoNotAllocate(t *testing.T) {
+	r := randomRBM(t, Config{Visible: 30, Hidden: 20, Seed: 4}, 0.3)
+	base := make([]float32, 30)
+	allocs := func(k int) float64 {
+		return testing.AllocsPerRun(2, func() {
+			if _, err := AIS(r, base, AISConfig{Betas: k, Runs: 40, Seed: 1}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if a, b := allocs(100), allocs(400); a != b {
+		t.Errorf("%v allocations annealing through 100 distributions, %v through 400", a, b)
+	}
+}

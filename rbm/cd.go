@@ -47,8 +47,10 @@ type CD struct {
 	epoch, step int
 	// v0 the data, ph0 its hidden probabilities, h hidden states, pv
 	// visible means, v visible states, ph the negative phase's hidden
-	// probabilities; chains the persistent chains' visible states.
+	// probabilities; chains the persistent chains' visible states, whose
+	// hidden probabilities ph holds between steps once primed.
 	v0, ph0, h, pv, v, ph, chains []float32
+	primed                        bool
 	sumV, sumH                    []float64
 	m                             *measure
 }
@@ -143,9 +145,18 @@ func (o *CD) Step(idx []int, update func([]*nn.Param)) float64 {
 	}
 	neg := pv
 	if o.cfg.Persistent {
+		// The chains' hidden probabilities are the last step's, computed
+		// for its gradient before its update (Tieleman's and
+		// scikit-learn's PCD): one product fewer a step.
 		neg = o.chains
-		for range k {
+		if !o.primed {
 			r.HiddenProbs(neg, n, ph)
+			o.primed = true
+		}
+		for sweep := range k {
+			if sweep > 0 {
+				r.HiddenProbs(neg, n, ph)
+			}
 			r.SampleHidden(ph, h, n, s)
 			r.VisibleMeans(h, n, pv)
 			r.SampleVisible(pv, neg, n, s)
@@ -213,13 +224,17 @@ func (o *CD) Encode(info model.Info) (*model.File, error) {
 	f.Metadata[keyCD] = o.cfg.String()
 	if o.chains != nil {
 		f.Tensors = append(f.Tensors, model.Tensor{Name: tensorChains, Shape: []int{o.batch, o.r.Visible}, Data: o.chains})
+		if o.primed {
+			f.Tensors = append(f.Tensors, model.Tensor{Name: tensorChainsHidden, Shape: []int{o.batch, o.r.Hidden}, Data: o.ph})
+		}
 	}
 	return f, nil
 }
 
 const (
-	keyCD        = "cd"
-	tensorChains = "pcd/chains"
+	keyCD              = "cd"
+	tensorChains       = "pcd/chains"
+	tensorChainsHidden = "pcd/chains_hidden_probs"
 )
 
 // Restore puts back the persistent chains of a checkpoint Encode wrote
@@ -237,5 +252,13 @@ func (o *CD) Restore(f *model.File) error {
 		return fmt.Errorf("the checkpoint lacks the %d persistent chains of %d visible units", o.batch, o.r.Visible)
 	}
 	copy(o.chains, t.Data)
+	// The chains' hidden probabilities, computed before the checkpoint's
+	// last update; without them (none computed yet) the next step
+	// computes them.
+	o.primed = false
+	if t := f.Tensor(tensorChainsHidden); t != nil && len(t.Data) == len(o.ph) {
+		copy(o.ph, t.Data)
+		o.primed = true
+	}
 	return nil
 }

@@ -3,7 +3,9 @@ package rbm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/deepnet-go/deepnet/nn"
@@ -106,6 +108,27 @@ func TestGenerate(t *testing.T) {
 		if l < 0 || l >= 4 {
 			t.Errorf("label %d", l)
 		}
+	}
+}
+
+// TestGenerateChain: the frames of a chain are the images Generate gives
+// after as many sweeps with the same seed, and the chain ends with
+// Generate's.
+func TestGenerateChain(t *testing.T) {
+	d := smallDBN(t)
+	var sweeps []int
+	last, err := d.GenerateChain(3, 2, 12, 5, 4, func(sweep int, images []float32) {
+		sweeps = append(sweeps, sweep)
+		want, _ := d.Generate(3, 2, sweep, 5)
+		sameBits(t, fmt.Sprintf("sweep %d", sweep), images, want)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := d.Generate(3, 2, 12, 5)
+	sameBits(t, "the last images", last, want)
+	if fmt.Sprint(sweeps) != "[4 8 12]" {
+		t.Errorf("frames after sweeps %v, want [4 8 12]", sweeps)
 	}
 }
 
@@ -236,5 +259,20 @@ func TestGenerateSamplesTheModel(t *testing.T) {
 				t.Errorf("label %d, unit %d: mean %.3f, the model's %.3f", label, i, got, w)
 			}
 		}
+	}
+}
+
+// TestSameShape: a saved DBN whose RBMs do not stack as this one's is
+// refused in words that say how they differ.
+func TestSameShape(t *testing.T) {
+	a, _ := NewDBN(DBNConfig{Sizes: []int{64, 32, 32}, Labels: 4})
+	b, _ := NewDBN(DBNConfig{Sizes: []int{64, 32, 24}, Labels: 4})
+	c, _ := NewDBN(DBNConfig{Sizes: []int{64, 32}})
+	err := sameShape(a, b)
+	if err == nil || err.Error() != "rbm: RBM 2 of the saved DBN has 36 visible (4 of them labels) and 32 hidden units, this one 36 visible (4 of them labels) and 24 hidden units" {
+		t.Errorf("%v", err)
+	}
+	if err := sameShape(a, c); err == nil || !strings.Contains(err.Error(), "has 2 RBMs, this one 1") {
+		t.Errorf("%v", err)
 	}
 }

@@ -56,6 +56,14 @@ func (t *labelTask) Run(lo, hi int) {
 // passed down through the generative weights (Down) to the visible
 // layer's means (pixel probabilities). The draws come from seed.
 func (d *DBN) Generate(label, n, steps int, seed uint64) ([]float32, error) {
+	return d.GenerateChain(label, n, steps, seed, 0, nil)
+}
+
+// GenerateChain is Generate, also calling frame after sweeps every,
+// 2·every, ... (every > 0) with the images the chains give there, which
+// are those Generate gives after that many sweeps with the same seed: the
+// frames of an animation of the chains.
+func (d *DBN) GenerateChain(label, n, steps int, seed uint64, every int, frame func(sweep int, images []float32)) ([]float32, error) {
 	if label >= d.Labels || label < -1 || label >= 0 && d.Labels == 0 {
 		return nil, fmt.Errorf("rbm: label %d of a DBN with %d labels", label, d.Labels)
 	}
@@ -88,9 +96,16 @@ func (d *DBN) Generate(label, n, steps int, seed uint64) ([]float32, error) {
 		top.SampleHidden(h, h, n, s)
 		top.VisibleMeans(h, n, pv)
 		if step < steps {
+			if every > 0 && frame != nil && step%every == 0 {
+				frame(step, d.Down(columns(pv, n, V, B), n))
+			}
 			top.SampleVisible(pv, v, n, s)
 			clamp()
 		}
 	}
-	return d.Down(columns(pv, n, V, B), n), nil
+	images := d.Down(columns(pv, n, V, B), n)
+	if every > 0 && frame != nil && steps%every == 0 {
+		frame(steps, images)
+	}
+	return images, nil
 }

@@ -160,7 +160,7 @@ func sameShape(saved, d *DBN) error {
 		a, b := r.Config, d.RBMs[i].Config
 		a.Seed, b.Seed = 0, 0
 		if a != b {
-			return fmt.Errorf("rbm: RBM %d of the saved DBN is %+v, this one's %+v", i+1, a, b)
+			return fmt.Errorf("rbm: RBM %d of the saved DBN has %s, this one %s", i+1, a, b)
 		}
 	}
 	return nil

@@ -26,6 +26,19 @@ type Config struct {
 	Seed uint64
 }
 
+// String describes the units: "784 visible and 500 hidden units",
+// "510 visible (10 of them labels) and 2000 hidden units".
+func (c Config) String() string {
+	labels, units := "", ""
+	if c.Labels > 0 {
+		labels = fmt.Sprintf(" (%d of them labels)", c.Labels)
+	}
+	if c.Gaussian {
+		units = " Gaussian"
+	}
+	return fmt.Sprintf("%d%s visible%s and %d hidden units", c.Visible, units, labels, c.Hidden)
+}
+
 // Limits of New: the most units of a layer, and of weights.
 const (
 	maxUnits   = 1 << 20

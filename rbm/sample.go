@@ -2,7 +2,6 @@ package rbm
 
 import (
 	"math"
-	"math/rand/v2"
 
 	"github.com/deepnet-go/deepnet/internal/f32"
 )
@@ -56,6 +55,21 @@ func (s *Sampler) draw(p, out []float32, n, width, binary int, gauss bool, ids [
 	s.task = drawTask{}
 }
 
+// stream is a row's generator: SplitMix64 (Steele, Lea and Flood 2014)
+// from a seed of its own. Its state is a counter, so successive numbers do
+// not wait on each other's multiplications, and drawing a binary state
+// costs about a nanosecond.
+type stream struct{ state uint64 }
+
+// Uint64 returns the next 64 random bits.
+func (g *stream) Uint64() uint64 {
+	g.state += 0x9e3779b97f4a7c15
+	x := g.state
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
 // Run draws rows [lo, hi).
 func (t *drawTask) Run(lo, hi int) {
 	for r := lo; r < hi; r++ {
@@ -63,8 +77,7 @@ func (t *drawTask) Run(lo, hi int) {
 		if t.ids != nil {
 			id = uint64(t.ids[r])
 		}
-		var g rand.PCG
-		g.Seed(t.key^mix(id), mix(t.key+id))
+		g := stream{mix(t.key ^ mix(id))}
 		p, out := t.p[r*t.width:(r+1)*t.width], t.out[r*t.width:(r+1)*t.width]
 		if t.gauss {
 			gaussian(&g, p[:t.binary], out[:t.binary])
@@ -80,29 +93,29 @@ func (t *drawTask) Run(lo, hi int) {
 // bernoulli sets out[i] to 1 with probability p[i], else 0: 1 when a
 // uniform u in [0, 1) of 24 bits is below p[i]. Two numbers come from
 // each 64 random bits.
-func bernoulli(g *rand.PCG, p, out []float32) {
+func bernoulli(g *stream, p, out []float32) {
 	const scale = 1.0 / (1 << 24)
 	i := 0
 	for ; i+1 < len(p); i += 2 {
 		x := g.Uint64()
-		out[i] = bit(float32(x>>40)*scale < p[i])
-		out[i+1] = bit(float32(x>>16&(1<<24-1))*scale < p[i+1])
+		out[i] = below(float32(x>>40)*scale, p[i])
+		out[i+1] = below(float32(x>>16&(1<<24-1))*scale, p[i+1])
 	}
 	if i < len(p) {
-		out[i] = bit(float32(g.Uint64()>>40)*scale < p[i])
+		out[i] = below(float32(g.Uint64()>>40)*scale, p[i])
 	}
 }
 
-func bit(b bool) float32 {
-	if b {
-		return 1
-	}
-	return 0
+// below returns 1 when u < p, else 0, without a branch (a branch on a
+// coin flip is mispredicted half the time): the sign of u − p, which
+// rounding keeps, and which is +0 when they are equal.
+func below(u, p float32) float32 {
+	return float32(math.Float32bits(u-p) >> 31)
 }
 
 // gaussian sets out[i] = p[i] + z with z drawn from N(0, 1), two at a time
 // by the Box–Muller transform.
-func gaussian(g *rand.PCG, p, out []float32) {
+func gaussian(g *stream, p, out []float32) {
 	for i := 0; i < len(p); i += 2 {
 		u1 := (float64(g.Uint64()>>11) + 1) / (1 << 53) // (0, 1]
 		u2 := float64(g.Uint64()>>11) / (1 << 53)
@@ -117,7 +130,7 @@ func gaussian(g *rand.PCG, p, out []float32) {
 
 // categorical sets out to the one-hot vector of a unit drawn with the
 // probabilities p (which sum to 1).
-func categorical(g *rand.PCG, p, out []float32) {
+func categorical(g *stream, p, out []float32) {
 	u := float64(g.Uint64()>>11) / (1 << 53)
 	pick := len(p) - 1
 	var cum float64

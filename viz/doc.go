@@ -1,5 +1,6 @@
-// Package viz draws deepnet's pictures as PNGs, with the standard library
-// only (image, image/png and a small built-in bitmap font):
+// Package viz draws deepnet's pictures as PNGs (and GIFs), with the
+// standard library only (image, image/png, image/gif and a small built-in
+// bitmap font):
 //
 //   - Kernels: a convolutional layer's kernels, as Nielsen's figure of the
 //     20 feature maps of his first layer;
@@ -10,7 +11,11 @@
 //     "true→predicted";
 //   - Confusion: the confusion matrix as a heat map with its counts;
 //   - Curves: accuracy (or any value) per epoch, one line per series;
-//   - WritePNG: saves a picture atomically.
+//   - Tiles: a grid of small images, such as digits an RBM or a deep
+//     belief net generates or reconstructs, or an RBM's filters; Stack
+//     puts pictures one under another;
+//   - WritePNG saves a picture atomically, WriteGIF an animation of
+//     several (a Gibbs chain, frame by frame).
 //
 // # Conventions
 //

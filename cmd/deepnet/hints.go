@@ -6,7 +6,9 @@ import (
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/mnist"
+	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/rbm"
 	"github.com/deepnet-go/deepnet/train"
 )
 
@@ -23,6 +25,19 @@ var hints = []struct {
 	{func(err error) bool { return errors.As(err, new(*data.SizeError)) }, "a larger --max-memory, if the data are what you meant"},
 	{func(err error) bool { return errors.As(err, new(*data.LabelError)) }, "the network's last layer must have a class for every label"},
 	{func(err error) bool { return errors.As(err, new(*train.GroupBatchError)) }, "give a --batch of at least the number of processes (mpirun -np)"},
+	{kinds(model.KindNetwork, ""), "deepnet generate draws RBM and DBN files, deepnet loglik measures an RBM's, and deepnet train --init-from fine-tunes the network a DBN initialises"},
+	{kinds("", model.KindNetwork), "a network's file is for deepnet eval, predict and viz; deepnet rbm --out writes RBMs and deepnet dbn --out DBNs"},
+	{kinds(rbm.KindDBN, rbm.KindRBM), "--init-from takes a deep belief net (deepnet dbn --out); deepnet generate draws an RBM"},
+	{kinds(rbm.KindRBM, rbm.KindDBN), "deepnet loglik measures an RBM (deepnet rbm --out); deepnet generate draws a DBN"},
+}
+
+// kinds matches a *model.KindError of a reader that wanted want and found
+// found ("" for any).
+func kinds(want, found string) func(error) bool {
+	return func(err error) bool {
+		var ke *model.KindError
+		return errors.As(err, &ke) && (want == "" || ke.Want == want) && (found == "" || ke.Kind == found)
+	}
 }
 
 // withHint returns err with the hint that matches it, if any.

@@ -36,6 +36,10 @@ var commands = []command{
 	{"bench", "measure training speed in images per second", runBench},
 	{"gradients", "measure how the gradient vanishes back through time steps and layers early in training", runGradients},
 	{"presets", "list the presets and their settings", runPresets},
+	{"rbm", "train a restricted Boltzmann machine on MNIST by contrastive divergence (CD-k or PCD)", runRBM},
+	{"dbn", "train a deep belief net on MNIST greedily, an RBM at a time (784-500-500-2000 with the labels by default)", runDBN},
+	{"loglik", "measure an RBM's log-likelihood of the test images in nats, by annealed importance sampling", runLoglik},
+	{"generate", "draw an RBM's or a deep belief net's filters, samples, a Gibbs chain (GIF) and reconstructions", runGenerate},
 }
 
 func main() {

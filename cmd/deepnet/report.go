@@ -24,6 +24,9 @@ func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, 
 	if extra != "" {
 		fmt.Fprintln(w, extra)
 	}
+	if c.initLine != "" {
+		fmt.Fprintln(w, c.initLine)
+	}
 	if line := viewsLine(cfg.Views); line != "" {
 		fmt.Fprintln(w, line)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
+	"github.com/deepnet-go/deepnet/rbm"
 	"github.com/deepnet-go/deepnet/train"
 	"github.com/deepnet-go/deepnet/web"
 )
@@ -54,6 +55,9 @@ func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Wri
 		return err
 	}
 	netCfg.In, netCfg.MaxBatch = tk.input(), tk.maxBatch(cfg.Batch)
+	if err := c.useDBN(&netCfg); err != nil {
+		return err
+	}
 	if err := c.checkDecay(cfg, tk.examples(cfg.Batch)); err != nil {
 		return err
 	}
@@ -122,6 +126,11 @@ type trainCmd struct {
 	checkpointFile *model.File
 	resumeFrom     string
 	saved          *train.SavedState
+	// initFrom is --init-from: a DBN whose weights start the network
+	// (dbn, once loaded; initLine says so in the header).
+	initFrom *string
+	dbn      *rbm.DBN
+	initLine string
 }
 
 func newTrainCmd() *trainCmd {
@@ -133,6 +142,7 @@ func newTrainCmd() *trainCmd {
 	c.checkpoint = c.outs.dir(fs, "checkpoint", "save the run's state into this directory after every epoch")
 	c.resume = fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
 	c.serve = fs.String("serve", "", "serve a page that shows the training live (curves, kernels, mistakes) at this address, HOST:PORT such as 127.0.0.1:8080, until training ends")
+	c.initFrom = fs.String("init-from", "", "start from the weights of this deep belief net (deepnet dbn --out): fine-tuning; its network, \"fc:500:sigmoid fc:500:sigmoid fc:2000:sigmoid softmax:10\" for 784-500-500-2000, is the one trained unless --net gives another with the same weighted layers (dropout may be added)")
 	return c
 }
 
@@ -151,17 +161,9 @@ func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
 	}
 	dir := *c.resume
 	path := filepath.Join(dir, checkpointFile)
-	f, err := model.ReadFile(path)
+	f, orig, err := checkpointArgs(path, model.KindNetwork)
 	if err != nil {
 		return nil, err
-	}
-	info, err := model.DecodeInfo(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var orig []string
-	if err := json.Unmarshal([]byte(info.Extra["args"]), &orig); err != nil {
-		return nil, fmt.Errorf("%s: checkpoint has no command line: %v", dir, err)
 	}
 	all := append(orig, args...)
 	r := newTrainCmd()
@@ -177,7 +179,11 @@ func parseTrain(args []string, stderr io.Writer) (*trainCmd, error) {
 // checkpoint's when resuming (built as cfg says), else a new one.
 func (c *trainCmd) network(cfg nn.Config, tcfg train.Config) (*nn.Network, error) {
 	if c.checkpointFile == nil {
-		return buildNetwork(cfg, tcfg)
+		net, err := buildNetwork(cfg, tcfg)
+		if err != nil {
+			return nil, err
+		}
+		return net, c.initWeights(net)
 	}
 	if err := checkTraining(cfg, tcfg); err != nil {
 		return nil, err
@@ -275,6 +281,29 @@ func (c *trainCmd) title(p train.Preset, netCfg nn.Config) string {
 		return netCfg.Spec.String()
 	}
 	return "preset " + p.Name
+}
+
+// checkpointArgs reads the checkpoint at path, which must hold a model of
+// kind want, and the command line of the run that wrote it (its training
+// info's "args"), which --resume parses before the arguments given with
+// it.
+func checkpointArgs(path, want string) (*model.File, []string, error) {
+	f, err := model.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := model.CheckKind(f, want); err != nil {
+		return nil, nil, fmt.Errorf("--resume %s: %w", filepath.Dir(path), err)
+	}
+	info, err := model.DecodeInfo(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var orig []string
+	if err := json.Unmarshal([]byte(info.Extra["args"]), &orig); err != nil {
+		return nil, nil, fmt.Errorf("%s: checkpoint has no command line: %v", filepath.Dir(path), err)
+	}
+	return f, orig, nil
 }
 
 // withoutFlag returns args without the flag name and its value.

@@ -37,6 +37,7 @@ type trainFlags struct {
 	clip                 float64
 	schedule             string
 	trainLimit, patience int
+	perClass             int
 	average, selectLast  int
 	shift                int
 	rotate, scale        float64
@@ -70,6 +71,7 @@ func newTrainFlags(name string) *trainFlags {
 	f.seed = seedFlag(fs)
 	f.dataDir = dataFlag(fs)
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only (0: all)")
+	fs.IntVar(&f.perClass, "labels-per-class", 0, "train on the first N training images of each class only (after --train-limit): the labelled images of a semi-supervised run (0: all)")
 	fs.IntVar(&f.patience, "patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
 	fs.IntVar(&f.average, "average", 0, "also evaluate the mean of the weights of the last N epochs, after recomputing batch normalisation's statistics (stochastic weight averaging; 0: off; default: the preset's)")
 	fs.IntVar(&f.selectLast, "select-last", 0, "choose the best validation epoch among the last N epochs and the averaged weights only (0: among all epochs, as network3; default: the preset's)")
@@ -105,6 +107,7 @@ func (f *trainFlags) checkValues() error {
 		{"clip", f.clip >= 0 && finite(f.clip), "a gradient norm ≥ 0 (0: no clipping)"},
 		{"label-smoothing", f.smoothing >= 0 && f.smoothing < 1, "0 ≤ ε < 1 (0: off)"},
 		{"train-limit", f.trainLimit >= 0, "0 (all) or more images"},
+		{"labels-per-class", f.perClass >= 0, "0 (all) or more images of each class"},
 		{"patience", f.patience >= 0, "0 (never stop early) or more epochs"},
 		{"average", f.average >= 0, "0 (off) or more epochs, at most --epochs"},
 		{"select-last", f.selectLast >= 0, "0 (all epochs) or more, at most --epochs"},
@@ -328,6 +331,9 @@ func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, erro
 	}
 	if f.trainLimit > 0 && f.trainLimit < d.Train.N {
 		d.Train = d.Train.Slice(0, f.trainLimit)
+	}
+	if f.perClass > 0 {
+		d.Train = firstOfEachClass(d.Train, f.perClass)
 	}
 	if p.Expanded {
 		if d.Train, err = loadExpanded(d.Train, *f.seed, log); err != nil {
