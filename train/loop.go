@@ -42,6 +42,14 @@ type Config struct {
 	ClipNorm float64
 	// Schedule scales Eta per epoch (constant when nil).
 	Schedule Schedule
+	// Rates, when set, gives parameters a learning rate of their own:
+	// Rates[p]·η (η as the schedule makes it) for each parameter p it
+	// holds, η for the others; fine-tuning trains pre-trained layers more
+	// gently than new ones. Each factor must be positive and finite; a
+	// layer that is not to train at all is frozen instead
+	// (nn.Network.SetFrozen: parameters marked nn.Param.Frozen are never
+	// updated, whatever their rate).
+	Rates map[*nn.Param]float64
 	// Seed fixes the order of the examples in every epoch and the
 	// objective's own randomness (distortions).
 	Seed uint64
