@@ -88,6 +88,8 @@ func (cfg *Config) checkLoop(obj Objective) error {
 		return fmt.Errorf("train: patience %d is negative", cfg.Patience)
 	case cfg.Average < 0:
 		return fmt.Errorf("train: averaging %d epochs", cfg.Average)
+	case cfg.Final && (cfg.Patience > 0 || cfg.SelectLast > 0):
+		return fmt.Errorf("train: a final model (no validation) cannot stop early (patience %d) or select among the last %d epochs", cfg.Patience, cfg.SelectLast)
 	case cfg.SelectLast < 0 || cfg.SelectLast > cfg.Epochs || (cfg.SelectLast > 0 && cfg.Patience > 0):
 		return fmt.Errorf("train: selecting among the last %d epochs: want 0..%d epochs and no early stopping (patience %d)", cfg.SelectLast, cfg.Epochs, cfg.Patience)
 	}

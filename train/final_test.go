@@ -1,0 +1,46 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/deepnet-go/deepnet/data"
+)
+
+// TestFinalModel: with Config.Final there is no validation set and no
+// selection: the result is the last record (the averaged weights here),
+// the parameters end as those, and the records hold no validation score.
+func TestFinalModel(t *testing.T) {
+	d := &data.Splits{Train: synthetic(100, 1), Test: synthetic(40, 3)}
+	final, plain := smallNet(t, freezeSpec, 10, 1), smallNet(t, freezeSpec, 10, 1)
+	cfg := Config{Epochs: 3, Batch: 10, Eta: 0.1, Average: 2, Seed: 1, KeepBest: true, Final: true}
+	res, err := Run(context.Background(), final, d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, _ := res.Best()
+	if len(res.Epochs) != 4 || res.BestEpoch != 3 || !best.Averaged || res.TestAtBest != best.Test || best.Test == 0 {
+		t.Errorf("result %+v, want the averaged record (epoch 3) and its test accuracy", res)
+	}
+	cfg.Final, cfg.KeepBest = false, false
+	if _, err := Run(context.Background(), plain, d, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range final.Params() {
+		if !slices.Equal(p.Value.Data, plain.Params()[i].Value.Data) {
+			t.Errorf("%s: not the averaged weights", p.Name)
+		}
+	}
+	b, _ := json.Marshal(res.Epochs[0])
+	var back Epoch
+	if err := json.Unmarshal(b, &back); err != nil || strings.Contains(string(b), "validation") || !back.NoValidation || !res.Epochs[0].NoValidation {
+		t.Errorf("record %s (read back %+v, %v): want no validation score", b, back, err)
+	}
+	cfg.Final, cfg.Patience = true, 2
+	if _, err := Run(context.Background(), smallNet(t, freezeSpec, 10, 1), d, cfg); err == nil {
+		t.Error("a final model with early stopping: no error")
+	}
+}
