@@ -194,3 +194,33 @@ func TestTransferFlagErrors(t *testing.T) {
 	checkOneLineError(t, []string{"train", "--data", dir, "--net", "fc:10 softmax:10", "--classes", "0-4", "--train-limit", "100"},
 		[]string{"--net ends in softmax:10, and the data have 5 classes of --classes 0-4: end it with softmax:5"})
 }
+
+// TestFromRecurrentAndDBN: --from works for a recurrent network (its
+// frozen LSTM ends as loaded), and --init-from's layers are the
+// pre-trained ones of --freeze pretrained and --eta-pretrained; a network
+// fine-tuned from a DBN is a network like any other for --from.
+func TestFromRecurrentAndDBN(t *testing.T) {
+	dir := mnistDir(t)
+	tmp := t.TempDir()
+	p := func(n string) string { return filepath.Join(tmp, n) }
+	trainOK(t, "--data", dir, "--preset", "lstm", "--net", "rows lstm:6 softmax:10", "--epochs", "1", "--average", "0", "--select-last", "0",
+		"--train-limit", "256", "--out", p("lstm.safetensors"))
+	text := trainOK(t, "--data", dir, "--from", p("lstm.safetensors"), "--preset", "lstm", "--classes", "0-4", "--freeze", "lstm",
+		"--epochs", "1", "--average", "0", "--select-last", "0", "--train-limit", "256", "--out", p("lstm5.safetensors"))
+	if !strings.Contains(text, "network  rows lstm:6 softmax:5") {
+		t.Errorf("the LSTM's network:\n%s", text)
+	}
+	a, b := modelTensors(t, p("lstm.safetensors")), modelTensors(t, p("lstm5.safetensors"))
+	if !slices.Equal(a["1.weight_ih_l0"], b["1.weight_ih_l0"]) || !slices.Equal(a["1.weight_hh_l0"], b["1.weight_hh_l0"]) {
+		t.Error("the frozen LSTM changed")
+	}
+	_, _, plain := saveRBMs(t, tmp)
+	text = trainOK(t, "--data", dir, "--init-from", plain, "--freeze", "pretrained", "--epochs", "1", "--train-limit", "200", "--out", p("dbn.safetensors"))
+	if !strings.Contains(text, "frozen   layers 0 fc:8, 2 fc:6: not trained") {
+		t.Errorf("--init-from with --freeze pretrained:\n%s", text)
+	}
+	text = trainOK(t, "--data", dir, "--from", p("dbn.safetensors"), "--eta-pretrained", "0.001", "--epochs", "1", "--train-limit", "200")
+	if !strings.Contains(text, "η        0.001 for the pre-trained layers 0 fc:8, 2 fc:6, 4 softmax:10") {
+		t.Errorf("--from a network fine-tuned from a DBN:\n%s", text)
+	}
+}
