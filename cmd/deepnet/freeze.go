@@ -9,19 +9,20 @@ import (
 	"github.com/deepnet-go/deepnet/nn"
 )
 
-// resolveFreeze reads --freeze s against net, whose layers pretrained
-// started from saved weights: one entry per layer, set for those to
-// freeze. Each comma-separated item is a layer number (from 0), a range
-// LO-HI, a kind name (every layer of that kind), or "pretrained"; an
-// item that matches no layer is an error that names it.
-func resolveFreeze(s string, net *nn.Network, pretrained []int) ([]bool, error) {
+// resolveLayers reads the value s of --freeze or --fresh (flag) against
+// net, whose layers pretrained started from saved weights: one entry per
+// layer, set for those it names. Each comma-separated item is a layer
+// number (from 0), a range LO-HI, a kind name (every layer of that kind),
+// or "pretrained"; an item that matches no layer is an error that names
+// it.
+func resolveLayers(flag, s string, net *nn.Network, pretrained []int) ([]bool, error) {
 	n := len(net.Layers)
 	frozen := make([]bool, n)
 	for _, item := range strings.Split(s, ",") {
 		item = strings.TrimSpace(item)
 		matched, err := freezeItem(item, net, pretrained)
 		if err != nil {
-			return nil, fmt.Errorf("--freeze %s: %v", s, err)
+			return nil, fmt.Errorf("--%s %s: %v", flag, s, err)
 		}
 		for _, i := range matched {
 			frozen[i] = true

@@ -141,11 +141,12 @@ type trainCmd struct {
 	initFrom *string
 	dbn      *rbm.DBN
 	initLine string
-	// from, freeze and etaPretrained are --from, --freeze and
-	// --eta-pretrained (transfer.go): src is --from's network, loaded;
+	// from, freeze, fresh and etaPretrained are --from, --freeze, --fresh
+	// and --eta-pretrained (transfer.go): src is --from's network, loaded;
 	// pretrained the layers that started from saved weights (--from's or
 	// --init-from's); transferLines what the header says of them.
 	from, freeze  *string
+	fresh         *string
 	etaPretrained *float64
 	src           *nn.Network
 	pretrained    []int
@@ -163,6 +164,7 @@ func newTrainCmd() *trainCmd {
 	c.serve = fs.String("serve", "", "serve a page that shows the training live (curves, kernels, mistakes) at this address, HOST:PORT such as 127.0.0.1:8080, until training ends")
 	c.from = fs.String("from", "", "fine-tune or transfer: start from the weights of this model file (deepnet train --out) in every layer that fits; its network is the one trained unless --net gives another (layers matched by position, kind and shape), with a fresh softmax layer when the number of classes differs; not with --init-from")
 	c.freeze = fs.String("freeze", "", freezeUsage)
+	c.fresh = fs.String("fresh", "", freshUsage)
 	c.etaPretrained = fs.Float64("eta-pretrained", 0, "the learning rate η > 0 of the layers --from or --init-from loaded, on the run's schedule (default: --eta, as the other layers)")
 	fs.BoolVar(&c.noValidation, "no-validation", false, "a final model: train on the training and validation images together (all 60,000 of MNIST) for the preset's epochs and keep the last epoch's weights, or the averaged ones with --average, with no selection; report that model's test accuracy")
 	c.initFrom = fs.String("init-from", "", "start from the weights of this deep belief net (deepnet dbn --out): fine-tuning; its network, \"fc:500:sigmoid fc:500:sigmoid fc:2000:sigmoid softmax:10\" for 784-500-500-2000, is the one trained unless --net gives another with the same weighted layers (dropout may be added)")

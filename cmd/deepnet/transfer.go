@@ -21,6 +21,9 @@ import (
 // library does the work: nn.CopyMatching, nn.Network.SetFrozen and
 // train.Config.Rates.
 
+// freshUsage documents --fresh.
+const freshUsage = "with --from: leave these layers as initialised, not loaded, even where they fit (such as a softmax layer of the same size for other classes); the same list as --freeze takes, without pretrained"
+
 // freezeUsage documents --freeze.
 const freezeUsage = "freeze these layers: they keep their weights (and batch normalisation its running statistics) and cost no gradient work; a comma-separated list of layer numbers counted from 0 as the model file's tensor names count them (3), ranges (0-3), kinds (conv, fc, batchnorm, lstm, gru, rnn, embed, softmax: every layer of that kind) and pretrained (every layer --from or --init-from loaded); each must match a layer of the network"
 
@@ -41,6 +44,8 @@ func (c *trainCmd) checkTransfer() error {
 		return errors.New("--eta-pretrained is the learning rate of the layers --from or --init-from loads: give one of them")
 	case c.given("freeze") && *c.freeze == "":
 		return fmt.Errorf(`--freeze "": want layers such as 0-3, conv or pretrained`)
+	case *c.fresh != "" && *c.from == "":
+		return errors.New("--fresh names layers --from is not to load: give --from")
 	case c.noValidation && c.patience > 0:
 		return errors.New("--patience stops on validation, and --no-validation has none: leave one out")
 	case c.noValidation && c.given("select-last") && c.selectLast > 0:
@@ -126,13 +131,13 @@ func (c *trainCmd) classesSaid() string {
 // pre-trained layers the learning rate of --eta-pretrained (cfg.Rates).
 func (c *trainCmd) transfer(net *nn.Network, cfg *train.Config) error {
 	if c.src != nil && c.checkpointFile == nil {
-		copied, err := nn.CopyMatching(net, c.src)
+		copied, err := c.copyFrom(net)
 		var me *nn.MismatchError
 		if err != nil && !errors.As(err, &me) {
 			return err
 		}
 		if len(copied) == 0 {
-			return fmt.Errorf("--from %s: no layer of the model fits the network %q: %v", *c.from, net.Spec, err)
+			return fmt.Errorf("--from %s: no layer of the model fits the network %q (or --fresh leaves none): %v", *c.from, net.Spec, err)
 		}
 		c.pretrained = copied
 		c.transferLines = append(c.transferLines, fmt.Sprintf("from     %s: the weights of layers %s", *c.from, formatLayers(net, copied)))
@@ -148,7 +153,7 @@ func (c *trainCmd) transfer(net *nn.Network, cfg *train.Config) error {
 		}
 	}
 	if *c.freeze != "" {
-		frozen, err := resolveFreeze(*c.freeze, net, c.pretrained)
+		frozen, err := resolveLayers("freeze", *c.freeze, net, c.pretrained)
 		if err != nil {
 			return err
 		}
@@ -167,6 +172,43 @@ func (c *trainCmd) transfer(net *nn.Network, cfg *train.Config) error {
 		c.transferLines = append(c.transferLines, fmt.Sprintf("frozen   layers %s: not trained", formatLayers(net, which)))
 	}
 	return c.pretrainedRate(net, cfg)
+}
+
+// copyFrom copies --from's weights into net (nn.CopyMatching), but for
+// the layers of --fresh, which keep their initialisation; it returns the
+// layers copied and CopyMatching's error.
+func (c *trainCmd) copyFrom(net *nn.Network) ([]int, error) {
+	if *c.fresh == "" {
+		return nn.CopyMatching(net, c.src)
+	}
+	fresh, err := resolveLayers("fresh", *c.fresh, net, nil)
+	if err != nil {
+		return nil, err
+	}
+	var kept [][]float32
+	for i, l := range net.Layers {
+		for _, p := range l.Params() {
+			if fresh[i] {
+				kept = append(kept, slices.Clone(p.Value.Data))
+			}
+		}
+	}
+	copied, cerr := nn.CopyMatching(net, c.src)
+	k := 0
+	var which []int
+	for i, l := range net.Layers {
+		if !fresh[i] {
+			continue
+		}
+		which = append(which, i)
+		for _, p := range l.Params() {
+			copy(p.Value.Data, kept[k])
+			k++
+		}
+	}
+	copied = slices.DeleteFunc(copied, func(i int) bool { return fresh[i] })
+	c.transferLines = append(c.transferLines, fmt.Sprintf("fresh    layers %s: initialised, not loaded (--fresh)", formatLayers(net, which)))
+	return copied, cerr
 }
 
 // pretrainedRate sets cfg.Rates for --eta-pretrained: the pre-trained

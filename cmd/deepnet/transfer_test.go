@@ -224,3 +224,21 @@ func TestFromRecurrentAndDBN(t *testing.T) {
 		t.Errorf("--from a network fine-tuned from a DBN:\n%s", text)
 	}
 }
+
+// TestFreshHead: --fresh softmax leaves the softmax layer of digits 5-9
+// as initialised although the model's, of digits 0-4, has its size.
+func TestFreshHead(t *testing.T) {
+	dir := mnistDir(t)
+	from := smallModel(t, dir)
+	out := filepath.Join(t.TempDir(), "m.safetensors")
+	text := trainOK(t, "--data", dir, "--from", from, "--classes", "5-9", "--fresh", "softmax", "--freeze", "softmax", "--epochs", "1", "--train-limit", "300", "--out", out)
+	for _, want := range []string{"the weights of layers 0 conv:4x5x5, 3 fc:16\n", "fresh    layers 5 softmax:5: initialised, not loaded"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if a, b := modelTensors(t, from), modelTensors(t, out); slices.Equal(a["5.weight"], b["5.weight"]) || slices.Equal(a["0.weight"], b["0.weight"]) {
+		t.Error("want the head as initialised (frozen) and the convolution trained")
+	}
+	checkOneLineError(t, []string{"train", "--data", dir, "--fresh", "softmax"}, []string{"--fresh", "give --from"})
+}
