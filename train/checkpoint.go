@@ -259,8 +259,13 @@ func hasSlot(st OptimizerState, name string) bool {
 }
 
 // candidate reports whether rec may be selected as the run's result: the
-// averaged weights, and the last SelectLast epochs (all, without it).
+// averaged weights, and the last SelectLast epochs (all, without it); for
+// a final model (Final), which selects nothing, the last epoch and the
+// averaged weights, so that only they are measured through the views.
 func (cfg *Config) candidate(rec Epoch) bool {
+	if cfg.Final {
+		return rec.Averaged || rec.Epoch >= cfg.Epochs-1
+	}
 	return rec.Averaged || cfg.SelectLast <= 0 || rec.Epoch >= cfg.Epochs-cfg.SelectLast
 }
 

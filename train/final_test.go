@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/data/augment"
 )
 
 // TestFinalModel: with Config.Final there is no validation set and no
@@ -39,7 +40,21 @@ func TestFinalModel(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || strings.Contains(string(b), "validation") || !back.NoValidation || !res.Epochs[0].NoValidation {
 		t.Errorf("record %s (read back %+v, %v): want no validation score", b, back, err)
 	}
-	cfg.Final, cfg.Patience = true, 2
+	views, err := augment.ParseViews("shifts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Final, cfg.Views = true, views
+	res, err = Run(context.Background(), smallNet(t, freezeSpec, 10, 1), d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Epochs {
+		if want := map[bool]int{true: 5, false: 0}[e.Epoch >= 2]; e.Views != want {
+			t.Errorf("%s measured through %d views, want %d (only the last epoch and the averaged weights)", e.Name(), e.Views, want)
+		}
+	}
+	cfg.Views, cfg.Patience = nil, 2
 	if _, err := Run(context.Background(), smallNet(t, freezeSpec, 10, 1), d, cfg); err == nil {
 		t.Error("a final model with early stopping: no error")
 	}
