@@ -3,12 +3,14 @@ package train
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
+	"github.com/deepnet-go/deepnet/model"
 )
 
 // TestFinalModel: with Config.Final there is no validation set and no
@@ -57,5 +59,29 @@ func TestFinalModel(t *testing.T) {
 	cfg.Views, cfg.Patience = nil, 2
 	if _, err := Run(context.Background(), smallNet(t, freezeSpec, 10, 1), d, cfg); err == nil {
 		t.Error("a final model with early stopping: no error")
+	}
+}
+
+// TestResumeFinalModel: a final model stopped after two epochs and resumed
+// ends with the weights of the run left alone; a final model's checkpoint
+// does not resume as a run with validation.
+func TestResumeFinalModel(t *testing.T) {
+	cfg := Config{Epochs: 4, Batch: 10, Eta: 0.05, Lambda: 0.1, Momentum: 0.9, Seed: 5, Final: true, Info: model.Info{Preset: "test"}}
+	testResume(t, cfg)
+	d := &data.Splits{Train: synthetic(100, 1), Validation: synthetic(20, 2), Test: synthetic(20, 3)}
+	path := filepath.Join(t.TempDir(), "ck.safetensors")
+	first := cfg
+	first.Epochs, first.Checkpoint = 2, path
+	if _, err := Run(context.Background(), smallNet(t, freezeSpec, 10, 1), d, first); err != nil {
+		t.Fatal(err)
+	}
+	net, _, st, err := ReadCheckpoint(path, model.Options{MaxBatch: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := cfg
+	rest.Final, rest.Resume = false, st
+	if _, err := Run(context.Background(), net, d, rest); err == nil || !strings.Contains(err.Error(), "without validation") {
+		t.Errorf("a final model resumed with validation: %v", err)
 	}
 }
