@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/deepnet-go/deepnet/data"
+	"github.com/deepnet-go/deepnet/train"
 )
 
 // The training data a run sees: --no-validation puts the validation
@@ -17,6 +19,42 @@ import (
 
 // classesUsage documents --classes.
 const classesUsage = "train, validate and test on these labels only, renumbered 0..k-1 in the order given: a range 0-4, a list 0,2,4, or both (5-7,9); the network's softmax must have k classes (a preset's or --from's network gets a softmax of k classes; --net must give one)"
+
+// loadData finds and loads MNIST (or the IDX files of --data), then, in
+// this order: puts the validation images into training
+// (--no-validation), applies --train-limit, --classes and
+// --labels-per-class and, for presets that need it, expands the training
+// set.
+func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, error) {
+	d, err := loadMNIST(*f.dataDir, log)
+	if err != nil {
+		return nil, err
+	}
+	if f.noValidation {
+		d = withValidation(d)
+	}
+	if f.trainLimit > 0 && f.trainLimit < d.Train.N {
+		d.Train = d.Train.Slice(0, f.trainLimit)
+	}
+	if f.classes != "" {
+		classes, err := parseClasses(f.classes)
+		if err != nil {
+			return nil, err
+		}
+		if err := applyClasses(d, classes, f.classes); err != nil {
+			return nil, err
+		}
+	}
+	if f.perClass > 0 {
+		d.Train = someOfEachClass(d.Train, f.perClass, *f.seed, f.labelsFirst)
+	}
+	if p.Expanded {
+		if d.Train, err = loadExpanded(d.Train, *f.seed, log); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
 
 // parseClasses reads --classes: labels 0 to 255 and ranges LO-HI joined by
 // commas, in the order the network numbers them; a label given twice is

@@ -3,12 +3,10 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
 
-	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -338,42 +336,6 @@ func (f *trainFlags) checkDecay(cfg train.Config, n int) error {
 	}
 	return fmt.Errorf("--lambda %g: with η %g and %d mini-batches an epoch, weight decay would take η·λ/%d = %.3g of every weight each step; want λ < %g",
 		cfg.Lambda, cfg.Eta, b, b, decay, float64(b)/cfg.Eta)
-}
-
-// loadData finds and loads MNIST (or the IDX files of --data), then, in
-// this order: puts the validation images into training
-// (--no-validation), applies --train-limit, --classes and
-// --labels-per-class and, for presets that need it, expands the training
-// set.
-func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, error) {
-	d, err := loadMNIST(*f.dataDir, log)
-	if err != nil {
-		return nil, err
-	}
-	if f.noValidation {
-		d = withValidation(d)
-	}
-	if f.trainLimit > 0 && f.trainLimit < d.Train.N {
-		d.Train = d.Train.Slice(0, f.trainLimit)
-	}
-	if f.classes != "" {
-		classes, err := parseClasses(f.classes)
-		if err != nil {
-			return nil, err
-		}
-		if err := applyClasses(d, classes, f.classes); err != nil {
-			return nil, err
-		}
-	}
-	if f.perClass > 0 {
-		d.Train = someOfEachClass(d.Train, f.perClass, *f.seed, f.labelsFirst)
-	}
-	if p.Expanded {
-		if d.Train, err = loadExpanded(d.Train, *f.seed, log); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
 }
 
 // info is the model.Info of a run of preset p with cfg on the data named
