@@ -357,7 +357,7 @@ func (f *trainFlags) info(p train.Preset, cfg train.Config, dataName string) mod
 func withBest(info model.Info, res *train.Result, views []augment.View) model.Info {
 	best, _ := res.Best()
 	info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
-	info.AveragedEpochs = best.AveragedEpochs
+	info.AveragedEpochs, info.Final = best.AveragedEpochs, best.NoValidation
 	if best.Views > 0 {
 		info.Views = augment.FormatViews(views)
 	}

@@ -146,6 +146,10 @@ func TestNoValidationFinalModel(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
 	}
+	code, evalOut, errOut := deepnet(t, "eval", "--data", dir, "--model", filepath.Join(tmp, "final.safetensors"))
+	if code != 0 || !strings.Contains(evalOut, "the mean of epochs 1-2 of 2, a final model (trained on the validation images too, nothing selected); test accuracy") {
+		t.Errorf("eval of the final model: exit %d\n%s\n%s", code, evalOut, errOut)
+	}
 	b, err := os.ReadFile(metrics)
 	if err != nil {
 		t.Fatal(err)
