@@ -59,7 +59,11 @@ type Info struct {
 	BestEpoch int `json:"best_epoch,omitempty"`
 	// AveragedEpochs, when positive, says the weights are the mean of the
 	// AveragedEpochs epochs before BestEpoch (stochastic weight averaging).
-	AveragedEpochs     int     `json:"averaged_epochs,omitempty"`
+	AveragedEpochs int `json:"averaged_epochs,omitempty"`
+	// Final says the weights are a final model's (deepnet train
+	// --no-validation): trained on the validation images too, selected by
+	// nothing; ValidationAccuracy is then not measured.
+	Final              bool    `json:"final,omitempty"`
 	ValidationAccuracy float64 `json:"validation_accuracy,omitempty"`
 	TestAccuracy       float64 `json:"test_accuracy,omitempty"`
 	// Views is the test-time augmentation, in augment.ParseViews' syntax,

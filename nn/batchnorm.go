@@ -74,8 +74,12 @@ type BatchNormLayer struct {
 	// they are saved with the model.
 	RunningMean, RunningVar *Param
 
-	n          int
-	train      bool
+	n     int
+	train bool
+	// frozen makes a training Forward normalise with the running
+	// statistics, leaving them as they are, and Backward leave γ's and β's
+	// gradients alone (see Freezer).
+	frozen     bool
 	mean, istd []float32 // per channel, of the last training batch
 	xhat       []float32
 	y, gx      []float32
@@ -197,15 +201,21 @@ func (t *bnTask) Run(lo, hi int) {
 	}
 }
 
+// SetFrozen(true) freezes the layer: its training Forward normalises with
+// the running statistics and leaves them as they are (as at inference),
+// Backward computes no gradient of γ and β, and ResetRunning does nothing.
+// See Freezer.
+func (l *BatchNormLayer) SetFrozen(on bool) { l.frozen = on }
+
 // Forward normalises with the batch's statistics in training, with the
-// running averages at inference.
+// running averages at inference or when the layer is frozen.
 func (l *BatchNormLayer) Forward(x []float32, n int, train bool) []float32 {
 	checkBatch("batchnorm", n, l.maxBatch)
 	size := n * l.shape.Size()
 	if len(x) < size {
 		panic("nn: batchnorm: input shorter than the batch")
 	}
-	l.n, l.train = n, train
+	l.n, l.train = n, train && !l.frozen
 	l.momentum = bnMomentum
 	if train && l.cumulative {
 		l.batches++
@@ -247,8 +257,12 @@ func (l *BatchNormLayer) stats(c int, s, s2 float64, per int) (mean, istd float3
 // averaged ones): while cumulative is true, every training Forward moves
 // them to the plain mean of the statistics of the batches since the reset
 // (PyTorch's momentum=None); ResetRunning(false) returns to the usual
-// running averages (momentum 0.1) from the current values.
+// running averages (momentum 0.1) from the current values. A frozen
+// layer keeps its statistics as they are.
 func (l *BatchNormLayer) ResetRunning(cumulative bool) {
+	if l.frozen {
+		return
+	}
 	l.cumulative, l.batches = cumulative, 0
 	if !cumulative {
 		return
@@ -268,7 +282,9 @@ func (l *BatchNormLayer) runningIstd(c int) float32 {
 // gy·x̂ over per values, and returns the input gradient's k, mean(gy) and
 // mean(gy·x̂) (k = γ·istd, and zero means after an inference Forward).
 func (l *BatchNormLayer) gradCoeffs(c int, sg, sgx float64, per int) (k, mg, mgx float32) {
-	l.Beta.Grad.Data[c], l.Gamma.Grad.Data[c] = float32(sg), float32(sgx)
+	if !l.frozen {
+		l.Beta.Grad.Data[c], l.Gamma.Grad.Data[c] = float32(sg), float32(sgx)
+	}
 	istd := l.istd[c]
 	mg, mgx = float32(sg/float64(per)), float32(sgx/float64(per))
 	if !l.train {

@@ -96,6 +96,9 @@ type ConvLayer struct {
 	in, out  Shape
 	maxBatch int
 	inGrad   bool
+	// frozen skips the parameters' gradients, noInGrad the input's (see
+	// Freezer and InputGradSwitch).
+	frozen, noInGrad bool
 
 	W, B *Param
 
@@ -162,14 +165,24 @@ func (l *ConvLayer) Forward(x []float32, n int, train bool) []float32 {
 	return y
 }
 
-// Backward: gy [F][n][OH][OW] → gW = gy·colᵀ, gb = Σ gy, gx = col2im(Wᵀ·gy).
+// SetFrozen(true) makes Backward leave the parameters' gradients as they
+// are (no weight-gradient product): see Freezer.
+func (l *ConvLayer) SetFrozen(on bool) { l.frozen = on }
+
+// SetInputGrad(false) makes Backward skip dCost/dInput and return nil;
+// true restores the layer as it was built: see InputGradSwitch.
+func (l *ConvLayer) SetInputGrad(on bool) { l.noInGrad = !on }
+
+// Backward: gy [F][n][OH][OW] → gW = gy·colᵀ, gb = Σ gy (unless frozen), gx = col2im(Wᵀ·gy).
 func (l *ConvLayer) Backward(gy []float32) []float32 {
 	n := l.n
 	k := l.in.C * l.spec.KH * l.spec.KW
 	np := n * l.out.H * l.out.W
-	f32.Gemm(false, true, l.out.C, k, np, 1, gy, np, l.col, np, 0, l.W.Grad.Data, k)
-	f32.SumRows(l.out.C, np, gy, np, l.B.Grad.Data)
-	if !l.inGrad {
+	if !l.frozen {
+		f32.Gemm(false, true, l.out.C, k, np, 1, gy, np, l.col, np, 0, l.W.Grad.Data, k)
+		f32.SumRows(l.out.C, np, gy, np, l.B.Grad.Data)
+	}
+	if !l.inGrad || l.noInGrad {
 		return nil
 	}
 	// col is not needed any more: reuse it for dCost/dcol.

@@ -88,6 +88,9 @@ type DenseLayer struct {
 	in, out  Shape
 	maxBatch int
 	inGrad   bool
+	// frozen skips the parameters' gradients, noInGrad the input's (see
+	// Freezer and InputGradSwitch).
+	frozen, noInGrad bool
 
 	W, B *Param
 
@@ -164,16 +167,26 @@ func (l *DenseLayer) Forward(x []float32, n int, train bool) []float32 {
 	return y
 }
 
-// Backward: gW = gyᵀ·x, gb = Σ_rows gy, gx = gy·W.
+// SetFrozen(true) makes Backward leave the parameters' gradients as they
+// are (no gW product): see Freezer.
+func (l *DenseLayer) SetFrozen(on bool) { l.frozen = on }
+
+// SetInputGrad(false) makes Backward skip gx and return nil; true restores
+// the layer as it was built: see InputGradSwitch.
+func (l *DenseLayer) SetInputGrad(on bool) { l.noInGrad = !on }
+
+// Backward: gW = gyᵀ·x, gb = Σ_rows gy (unless frozen), gx = gy·W.
 func (l *DenseLayer) Backward(gy []float32) []float32 {
 	n, rows, nin, nout := l.n, l.rows, l.in.Step(), l.out.C
-	f32.Gemm(true, false, nout, nin, rows, 1, gy, nout, l.x, nin, 0, l.W.Grad.Data, nin)
-	gb := l.B.Grad.Data
-	copy(gb, gy[:nout])
-	for i := 1; i < rows; i++ {
-		f32.Axpy(1, gy[i*nout:(i+1)*nout], gb) // gb[j] += 1·v = v exactly
+	if !l.frozen {
+		f32.Gemm(true, false, nout, nin, rows, 1, gy, nout, l.x, nin, 0, l.W.Grad.Data, nin)
+		gb := l.B.Grad.Data
+		copy(gb, gy[:nout])
+		for i := 1; i < rows; i++ {
+			f32.Axpy(1, gy[i*nout:(i+1)*nout], gb) // gb[j] += 1·v = v exactly
+		}
 	}
-	if !l.inGrad {
+	if !l.inGrad || l.noInGrad {
 		return nil
 	}
 	gx := l.gx[:rows*nin]

@@ -68,6 +68,16 @@
 // 1..MaxBatch examples. Parameter gradients are overwritten by each
 // Backward, not accumulated, so an optimiser step needs no zeroing pass.
 //
+// # Fine-tuning
+//
+// CopyMatching copies the parameters of every layer of one network that
+// matches the layer at the same position of another (kind and shapes),
+// listing the others in a *MismatchError. SetFrozen freezes layers: their
+// parameters are marked Param.Frozen, their Backward computes no
+// parameter gradient (layers that are Freezers), batch normalisation
+// normalises with its running statistics and keeps them, and a backward
+// pass stops at the lowest layer that trains.
+//
 // # Errors
 //
 // A spec that cannot be parsed or does not fit its input is a *SpecError

@@ -56,6 +56,10 @@ type Param struct {
 	Grad *tensor.Tensor
 	// Decay reports whether L2 regularisation applies (weights, not biases).
 	Decay bool
+	// Frozen reports that the parameter's layer is frozen
+	// (Network.SetFrozen): training leaves it as it is, and its gradient
+	// is not computed.
+	Frozen bool
 }
 
 // Layer is one stage of a Network. A layer is built for an input shape and

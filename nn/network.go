@@ -37,6 +37,10 @@ type Network struct {
 	params  []*Param
 	layerPs [][]*Param // each layer's Params, for Backward's updates
 	in      []float32  // input permuted to [C][n][H][W] when C > 1
+	// frozen marks the layers SetFrozen froze (nil: none); low is the
+	// lowest layer a backward pass reaches (see SetFrozen).
+	frozen []bool
+	low    int
 }
 
 // New builds the network cfg describes and initialises its weights. The
@@ -226,10 +230,13 @@ func (net *Network) Backward(gy []float32, update func(params []*Param)) {
 // optimiser that updates them there changes nothing in the gradients (a
 // layer's weights are not used after its own Backward) and reads each
 // gradient while it is still in cache.
+//
+// With frozen layers (SetFrozen) it stops at the lowest layer that is
+// trained, and never calls update with a frozen layer's parameters.
 func (net *Network) BackwardFrom(top int, g []float32, update func(params []*Param)) {
-	for i := top; i >= 0; i-- {
+	for i := top; i >= net.low; i-- {
 		g = net.Layers[i].Backward(g)
-		if ps := net.layerPs[i]; update != nil && len(ps) > 0 {
+		if ps := net.layerPs[i]; update != nil && len(ps) > 0 && !net.Frozen(i) {
 			update(ps)
 		}
 	}
@@ -267,7 +274,7 @@ func (net *Network) classifier(caller string) Classifier {
 // its own gradients and g, its input's.
 func (net *Network) backwardBelowHead(g []float32, update func(params []*Param)) {
 	last := len(net.Layers) - 1
-	if ps := net.layerPs[last]; update != nil && len(ps) > 0 {
+	if ps := net.layerPs[last]; update != nil && len(ps) > 0 && !net.Frozen(last) {
 		update(ps)
 	}
 	net.BackwardFrom(last-1, g, update)

@@ -192,12 +192,15 @@ type RecurrentLayer struct {
 	in, out  Shape
 	maxBatch int
 	inGrad   bool
-	levels   []*level
-	n        int
-	carry    bool
-	carried  bool // the carried state is that of a batch of n
-	record   bool
-	task     stepsTask
+	// frozen skips the parameters' gradients, noInGrad the input's (see
+	// Freezer and InputGradSwitch).
+	frozen, noInGrad bool
+	levels           []*level
+	n                int
+	carry            bool
+	carried          bool // the carried state is that of a batch of n
+	record           bool
+	task             stepsTask
 }
 
 func newRecurrent(s RecurrentSpec, ctx BuildContext, out Shape) *RecurrentLayer {
@@ -261,6 +264,16 @@ func (l *RecurrentLayer) Init(_ Init, _ InitContext, rng *rand.Rand) error {
 	}
 	return nil
 }
+
+// SetFrozen(true) makes Backward leave the parameters' gradients as they
+// are (no weight-gradient products; the gradient still flows back through
+// time to the input): see Freezer.
+func (l *RecurrentLayer) SetFrozen(on bool) { l.frozen = on }
+
+// SetInputGrad(false) makes Backward skip the input's gradient of the
+// first stacked layer and return nil; true restores the layer as it was
+// built: see InputGradSwitch.
+func (l *RecurrentLayer) SetInputGrad(on bool) { l.noInGrad = !on }
 
 // SetCarry turns carrying the state from one Forward to the next on or
 // off (see Recurrent); either way the state starts from zeros.

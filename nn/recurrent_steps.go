@@ -147,7 +147,7 @@ func (l *RecurrentLayer) Backward(gy []float32) []float32 {
 		if l.record {
 			lv.sumNorms(t, blocks(n))
 		}
-		gy = lv.weightGradients(t, n)
+		gy = lv.weightGradients(t, n, !l.frozen, i > 0 || !l.noInGrad)
 	}
 	return gy
 }
@@ -190,22 +190,24 @@ func (lv *level) sumNorms(t, nb int) {
 	}
 }
 
-// weightGradients computes the parameters' gradients from the gates'
-// gradients of every step, and returns the input's gradient (nil when it
-// is not needed).
-func (lv *level) weightGradients(t, n int) []float32 {
+// weightGradients computes, when params is set, the parameters' gradients
+// from the gates' gradients of every step, and returns the input's
+// gradient when input is set and the level was built with one (else nil).
+func (lv *level) weightGradients(t, n int, params, input bool) []float32 {
 	g, h, rows := lv.c.gates*lv.h, lv.h, t*n
 	dA, dGh := lv.dA[:rows*g], lv.dGh[:rows*g]
-	// The gradients' transposes, xᵀ·dA and hᵀ·dGh, read the long dA and
-	// dGh in place and pack only the narrow x and h; wt and ut, free
-	// until the next Forward, hold them.
-	f32.Gemm(true, false, lv.in, g, rows, 1, lv.x, lv.in, dA, g, 0, lv.wt, g)
-	transposeMatrix(lv.wt, lv.W.Grad.Data, lv.in, g)
-	f32.Gemm(true, false, h, g, rows, 1, lv.hs[:rows*h], h, dGh, g, 0, lv.ut, g)
-	transposeMatrix(lv.ut, lv.U.Grad.Data, h, g)
-	sumRows(dA, g, lv.B.Grad.Data)
-	sumRows(dGh, g, lv.C.Grad.Data)
-	if lv.dx == nil {
+	if params {
+		// The gradients' transposes, xᵀ·dA and hᵀ·dGh, read the long dA and
+		// dGh in place and pack only the narrow x and h; wt and ut, free
+		// until the next Forward, hold them.
+		f32.Gemm(true, false, lv.in, g, rows, 1, lv.x, lv.in, dA, g, 0, lv.wt, g)
+		transposeMatrix(lv.wt, lv.W.Grad.Data, lv.in, g)
+		f32.Gemm(true, false, h, g, rows, 1, lv.hs[:rows*h], h, dGh, g, 0, lv.ut, g)
+		transposeMatrix(lv.ut, lv.U.Grad.Data, h, g)
+		sumRows(dA, g, lv.B.Grad.Data)
+		sumRows(dGh, g, lv.C.Grad.Data)
+	}
+	if lv.dx == nil || !input {
 		return nil
 	}
 	dx := lv.dx[:rows*lv.in]

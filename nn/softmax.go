@@ -121,6 +121,14 @@ func (l *SoftmaxLayer) Backward(gy []float32) []float32 {
 	return l.dense.Backward(l.gz[:l.rows*k])
 }
 
+// SetFrozen(true) makes the backward passes leave the parameters'
+// gradients as they are: see Freezer.
+func (l *SoftmaxLayer) SetFrozen(on bool) { l.dense.SetFrozen(on) }
+
+// SetInputGrad(false) makes the backward passes skip dCost/dInput: see
+// InputGradSwitch.
+func (l *SoftmaxLayer) SetInputGrad(on bool) { l.dense.SetInputGrad(on) }
+
 // CrossEntropy: see Classifier.
 func (l *SoftmaxLayer) CrossEntropy(labels []int, smoothing float64) (float64, []float32) {
 	cost := crossEntropyGrad(l.y[:l.rows*l.spec.Classes], labels, smoothing, l.spec.Classes, l.gz)

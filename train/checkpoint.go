@@ -259,8 +259,13 @@ func hasSlot(st OptimizerState, name string) bool {
 }
 
 // candidate reports whether rec may be selected as the run's result: the
-// averaged weights, and the last SelectLast epochs (all, without it).
+// averaged weights, and the last SelectLast epochs (all, without it); for
+// a final model (Final), which selects nothing, the last epoch and the
+// averaged weights, so that only they are measured through the views.
 func (cfg *Config) candidate(rec Epoch) bool {
+	if cfg.Final {
+		return rec.Averaged || rec.Epoch >= cfg.Epochs-1
+	}
 	return rec.Averaged || cfg.SelectLast <= 0 || rec.Epoch >= cfg.Epochs-cfg.SelectLast
 }
 
@@ -277,7 +282,8 @@ func (cfg *Config) candidateViews() int {
 // candidates, and its best so far is a candidate: a run resumed with
 // other views, another SelectLast or other Epochs would otherwise choose
 // among records measured by different rules, and a finished run would
-// keep a choice the new settings do not make.
+// keep a choice the new settings do not make. A final model (Final)
+// selects nothing, and its records must all be a final model's.
 func checkResumed(res *Result, cfg Config) error {
 	for _, rec := range res.Epochs {
 		want := 0
@@ -289,7 +295,13 @@ func checkResumed(res *Result, cfg Config) error {
 				rec.Name(), throughViews(rec.Views), throughViews(want))
 		}
 	}
-	if best, ok := res.Best(); ok && !cfg.candidate(best) {
+	for _, rec := range res.Epochs {
+		if rec.NoValidation != cfg.Final {
+			return fmt.Errorf("train: resuming: the checkpoint's %s was measured %s, this run %s (keep the final model's setting as it was)",
+				rec.Name(), map[bool]string{true: "without validation", false: "on validation"}[rec.NoValidation], map[bool]string{true: "has none", false: "validates"}[cfg.Final])
+		}
+	}
+	if best, ok := res.Best(); ok && !cfg.Final && !cfg.candidate(best) {
 		return fmt.Errorf("train: resuming: the checkpoint's best so far, %s, is not one this run may select (keep the epochs selected among and the number of epochs as they were)", best.Name())
 	}
 	return nil

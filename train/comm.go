@@ -114,7 +114,7 @@ func (g *group) step(t *Trainer, idx []int, eta float64, stop bool) (float64, bo
 	if t.cfg.ClipNorm > 0 {
 		ClipGradNorm(t.trained, t.cfg.ClipNorm)
 	}
-	t.opt.Step(t.trained, eta)
+	t.step(t.trained, eta)
 	return float64(buf[off]), buf[off+1] > 0, nil
 }
 

@@ -102,5 +102,10 @@
 // *DivergedError. Errors speak of settings (η, λ, the number of epochs), not
 // of the command-line flags that set them.
 //
+// Fine-tuning: parameters marked nn.Param.Frozen (nn.Network.SetFrozen) are
+// never updated, clipped or all-reduced, and Config.Rates gives parameters
+// a learning-rate factor of their own. Config.Final trains a final model
+// with no validation set: no selection, the last (or averaged) weights.
+//
 // Presets holds the rows of the chapter's table with the book's settings.
 package train

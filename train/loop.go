@@ -42,6 +42,14 @@ type Config struct {
 	ClipNorm float64
 	// Schedule scales Eta per epoch (constant when nil).
 	Schedule Schedule
+	// Rates, when set, gives parameters a learning rate of their own:
+	// Rates[p]·η (η as the schedule makes it) for each parameter p it
+	// holds, η for the others; fine-tuning trains pre-trained layers more
+	// gently than new ones. Each factor must be positive and finite; a
+	// layer that is not to train at all is frozen instead
+	// (nn.Network.SetFrozen: parameters marked nn.Param.Frozen are never
+	// updated, whatever their rate).
+	Rates map[*nn.Param]float64
 	// Seed fixes the order of the examples in every epoch and the
 	// objective's own randomness (distortions).
 	Seed uint64
@@ -59,6 +67,13 @@ type Config struct {
 	// validation. It cannot be combined with Patience, which stops at a
 	// time no window can know.
 	SelectLast int
+	// Final trains a final model, with no validation set to select by:
+	// every record is measured on the test set alone (Epoch.NoValidation)
+	// and the last one is the result (Result.BestEpoch, TestAtBest): the
+	// averaged weights with Average, else the last epoch's, which the
+	// parameters end as (KeepBest does nothing). It cannot be combined
+	// with Patience or SelectLast, which select on validation.
+	Final bool
 	// Average, when positive, also evaluates the mean of the weights at
 	// the ends of the last Average epochs (stochastic weight averaging; see
 	// average.go) as one more candidate after the last epoch.
@@ -123,9 +138,11 @@ type Epoch struct {
 	Epoch            int
 	Validation, Test float64
 	// Metric names the scores when they are not accuracies ("" when they
-	// are), and NoTest says there is no test score.
-	Metric string
-	NoTest bool
+	// are), NoTest says there is no test score and NoValidation that there
+	// is no validation score (Config.Final).
+	Metric       string
+	NoTest       bool
+	NoValidation bool
 	// Cost is the mean training cost of the epoch, Eta its learning rate
 	// and Seconds its time, evaluation included.
 	Cost, Eta, Seconds float64
@@ -194,8 +211,8 @@ func Run(ctx context.Context, net *nn.Network, d *data.Splits, cfg Config) (*Res
 // *DivergedError) or when the validation score has not improved for
 // cfg.Patience epochs. With cfg.KeepBest, the
 // parameters end as those of the best epoch (or the averaged ones, when
-// they are the best); else with cfg.Average as the averaged ones, else as
-// the last epoch's.
+// they are the best); else (and with cfg.Final) with cfg.Average as the
+// averaged ones, else as the last epoch's.
 func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 	t, err := NewTrainer(obj, cfg)
 	if err != nil {
@@ -230,9 +247,15 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 		if metric != accuracy {
 			rec.Metric, rec.NoTest = metric.Name, metric.NoTest
 		}
+		if cfg.Final {
+			rec.Validation, rec.NoValidation = 0, true
+		}
 		rec.Seconds = time.Since(start).Seconds()
 		res.Epochs = append(res.Epochs, rec)
-		if candidate {
+		switch {
+		case cfg.Final: // the last record is the result
+			res.BestEpoch, res.BestValidation, res.TestAtBest = rec.Epoch, 0, rec.Test
+		case candidate:
 			ck.consider(rec, params, cfg.KeepBest, metric)
 		}
 		if cfg.Checkpoint != "" && (t.group == nil || t.group.comm.Rank() == 0) {
@@ -269,7 +292,7 @@ func Fit(ctx context.Context, obj Objective, cfg Config) (*Result, error) {
 			return res, err
 		}
 	}
-	if cfg.KeepBest && ck.Best != nil {
+	if cfg.KeepBest && !cfg.Final && ck.Best != nil {
 		for i, p := range params {
 			copy(p.Value.Data, ck.Best[i])
 		}

@@ -65,7 +65,8 @@ func lastImprovement(epochs []Epoch, m Metric) int {
 }
 
 // epochJSON is an Epoch as metrics files and checkpoints write it: an
-// accuracy as validation_accuracy and test_accuracy, another metric as
+// accuracy as validation_accuracy and test_accuracy (test_accuracy alone
+// for a final model's, Config.Final), another metric as
 // "metric" with "validation" and (unless there is no test set) "test".
 type epochJSON struct {
 	Epoch              int      `json:"epoch"`
@@ -88,6 +89,8 @@ func (e Epoch) MarshalJSON() ([]byte, error) {
 		Averaged: e.Averaged, AveragedEpochs: e.AveragedEpochs, Views: e.Views}
 	v, t := e.Validation, e.Test
 	switch {
+	case e.Metric == "" && e.NoValidation:
+		r.TestAccuracy = &t
 	case e.Metric == "":
 		r.ValidationAccuracy, r.TestAccuracy = &v, &t
 	case e.NoTest:
@@ -111,6 +114,7 @@ func (e *Epoch) UnmarshalJSON(b []byte) error {
 		val, test = r.Validation, r.Test
 		e.NoTest = test == nil
 	}
+	e.NoValidation = val == nil
 	if val != nil {
 		e.Validation = *val
 	}

@@ -18,10 +18,13 @@ type Trainer struct {
 	cfg     Config
 	opt     Optimizer
 	batches int
-	// trained are the objective's parameters with a gradient: those
-	// gradient clipping measures.
+	// trained are the objective's parameters with a gradient that are not
+	// frozen: those gradient clipping measures and an update changes.
 	trained []*nn.Param
-	order   []int
+	// perParam is set when a step must look at each parameter: some are
+	// frozen or have a rate of their own (Config.Rates).
+	perParam bool
+	order    []int
 	// update applies the optimiser to one group of parameters with the
 	// step's rate, stepEta, inside the objective's backward pass.
 	update  func([]*nn.Param)
@@ -32,7 +35,8 @@ type Trainer struct {
 
 // NewTrainer prepares training obj with the loop settings of cfg (Epochs,
 // Batch, Eta, Lambda, Optimizer, Momentum, MomentumSchedule, Nesterov,
-// ClipNorm, Schedule, Seed, SelectLast, Patience). The error says what
+// ClipNorm, Schedule, Rates, Seed, SelectLast, Patience; parameters
+// marked nn.Param.Frozen are never updated). The error says what
 // does not fit.
 func NewTrainer(obj Objective, cfg Config) (*Trainer, error) {
 	if err := cfg.checkLoop(obj); err != nil {
@@ -43,13 +47,20 @@ func NewTrainer(obj Objective, cfg Config) (*Trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Trainer{obj: obj, cfg: cfg, opt: opt, batches: batches, order: make([]int, obj.Examples())}
+	t := &Trainer{obj: obj, cfg: cfg, opt: opt, batches: batches, order: make([]int, obj.Examples()), perParam: len(cfg.Rates) > 0}
 	for _, p := range obj.Params() {
-		if p.Grad != nil {
+		switch {
+		case p.Grad == nil:
+		case p.Frozen:
+			t.perParam = true
+		default:
 			t.trained = append(t.trained, p)
 		}
 	}
-	t.update = func(ps []*nn.Param) { t.opt.Step(ps, t.stepEta) }
+	if len(t.trained) == 0 {
+		return nil, errors.New("train: every trained parameter is frozen: nothing to train")
+	}
+	t.update = func(ps []*nn.Param) { t.step(ps, t.stepEta) }
 	if t.group, err = newGroup(cfg.Comm, obj, t.trained, cfg.Batch); err != nil {
 		return nil, err
 	}
@@ -77,11 +88,57 @@ func (cfg *Config) checkLoop(obj Objective) error {
 		return fmt.Errorf("train: patience %d is negative", cfg.Patience)
 	case cfg.Average < 0:
 		return fmt.Errorf("train: averaging %d epochs", cfg.Average)
+	case cfg.Final && (cfg.Patience > 0 || cfg.SelectLast > 0):
+		return fmt.Errorf("train: a final model (no validation) cannot stop early (patience %d) or select among the last %d epochs", cfg.Patience, cfg.SelectLast)
 	case cfg.SelectLast < 0 || cfg.SelectLast > cfg.Epochs || (cfg.SelectLast > 0 && cfg.Patience > 0):
 		return fmt.Errorf("train: selecting among the last %d epochs: want 0..%d epochs and no early stopping (patience %d)", cfg.SelectLast, cfg.Epochs, cfg.Patience)
 	}
+	if err := cfg.checkRates(obj.Params()); err != nil {
+		return err
+	}
 	_, err := cfg.optimizerSpec()
 	return err
+}
+
+// checkRates reports a factor of Rates that is not positive and finite,
+// or that belongs to no parameter of params.
+func (cfg *Config) checkRates(params []*nn.Param) error {
+	if len(cfg.Rates) == 0 {
+		return nil
+	}
+	known := make(map[*nn.Param]bool, len(params))
+	for _, p := range params {
+		known[p] = true
+	}
+	for p, r := range cfg.Rates {
+		switch {
+		case !known[p]:
+			return fmt.Errorf("train: a learning rate for %s, which is not a parameter of the objective", p.Name)
+		case !(r > 0) || math.IsInf(r, 0):
+			return fmt.Errorf("train: learning-rate factor %v of %s must be positive and finite (freeze a layer not to train it)", r, p.Name)
+		}
+	}
+	return nil
+}
+
+// step updates the parameters ps that are trained, each at eta times its
+// factor in Config.Rates (1 when it has none), leaving frozen ones alone.
+// It does not allocate.
+func (t *Trainer) step(ps []*nn.Param, eta float64) {
+	if !t.perParam {
+		t.opt.Step(ps, eta)
+		return
+	}
+	for i, p := range ps {
+		if p.Grad == nil || p.Frozen {
+			continue
+		}
+		r, ok := t.cfg.Rates[p]
+		if !ok {
+			r = 1
+		}
+		t.opt.Step(ps[i:i+1], eta*r)
+	}
 }
 
 // Optimizer returns the trainer's optimiser, whose state a checkpoint
@@ -184,7 +241,7 @@ func (t *Trainer) Step(idx []int, eta float64) float64 {
 	}
 	cost := t.obj.Step(idx, nil)
 	ClipGradNorm(t.trained, t.cfg.ClipNorm)
-	t.opt.Step(t.trained, eta)
+	t.step(t.trained, eta)
 	return cost
 }
 

@@ -76,6 +76,11 @@ func printTrained(w io.Writer, info *model.Info) {
 	if info.Views != "" {
 		through = " through views " + info.Views
 	}
+	if info.Final {
+		fmt.Fprintf(w, "trained  %s of %d, a final model (trained on the validation images too, nothing selected); test accuracy %.2f%% when saved%s\n",
+			rec.Name(), info.Epochs, 100*info.TestAccuracy, through)
+		return
+	}
 	fmt.Fprintf(w, "trained  %s of %d; validation accuracy %.2f%%, test accuracy %.2f%% when saved%s\n",
 		rec.Name(), info.Epochs, 100*info.ValidationAccuracy, 100*info.TestAccuracy, through)
 }

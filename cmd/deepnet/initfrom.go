@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/nn"
 	"github.com/deepnet-go/deepnet/rbm"
 	"github.com/deepnet-go/deepnet/tensor"
@@ -13,8 +12,8 @@ import (
 // whose network starts from the DBN's weights (--init-from), so that
 // every training setting, checkpoints, --resume, records and model files
 // are train's; and a semi-supervised run trains on a few labelled images
-// of each class (--labels-per-class), the DBN having learned from all of
-// them without their labels.
+// of each class (--labels-per-class, classes.go), the DBN having learned
+// from all of them without their labels.
 
 // useDBN loads the DBN of --init-from, if given, checks that it reads
 // the network's input cfg.In, and makes its network (rbm.DBN.NetworkSpec)
@@ -80,25 +79,6 @@ func (c *trainCmd) initWeights(net *nn.Network) error {
 	for i := range n {
 		copy(dp[i].Value.Data, sp[i].Value.Data)
 	}
+	c.pretrained = layersOf(net, dp[:n])
 	return nil
-}
-
-// firstOfEachClass returns the first n examples of each class of s, in
-// their order: the labelled images of a semi-supervised run (a class with
-// fewer gives all it has).
-func firstOfEachClass(s *data.Set, n int) *data.Set {
-	count := map[uint8]int{}
-	var keep []int
-	for i, l := range s.Labels {
-		if count[l] < n {
-			count[l]++
-			keep = append(keep, i)
-		}
-	}
-	out := data.NewSet(len(keep), s.Rows, s.Cols)
-	for k, i := range keep {
-		copy(out.Image(k), s.Image(i))
-		out.Labels[k] = s.Labels[i]
-	}
-	return out
 }

@@ -27,6 +27,12 @@ func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, 
 	if c.initLine != "" {
 		fmt.Fprintln(w, c.initLine)
 	}
+	for _, line := range c.transferLines {
+		fmt.Fprintln(w, line)
+	}
+	if cfg.Final {
+		fmt.Fprintln(w, "final    no validation: the model kept is the last epoch's (the averaged weights with --average), nothing selected")
+	}
 	if line := viewsLine(cfg.Views); line != "" {
 		fmt.Fprintln(w, line)
 	}
@@ -61,6 +67,10 @@ func optimizerLine(cfg train.Config) string {
 // printBest prints the selected epoch's validation and test scores.
 func (c *trainCmd) printBest(w io.Writer, res *train.Result, cfg train.Config, took time.Duration) {
 	best, _ := res.Best()
+	if cfg.Final {
+		fmt.Fprintf(w, "final model (%s, no validation, nothing selected): test accuracy %.2f%%  (%s)\n", best.Name(), 100*res.TestAtBest, took.Round(time.Second))
+		return
+	}
 	if best.Metric != "" {
 		fmt.Fprintf(w, "best validation %s at %s  (%s)\n", formatScore(best.Metric, res.BestValidation), best.Name(), took.Round(time.Second))
 		return
@@ -97,6 +107,14 @@ func printEpoch(w io.Writer, e train.Epoch, epochs int) {
 	if e.Views > 0 {
 		through = fmt.Sprintf(" through %d views", e.Views)
 	}
+	if e.NoValidation {
+		if e.Averaged {
+			fmt.Fprintf(w, "averaged weights: no validation  (%.1fs)\n", e.Seconds)
+			return
+		}
+		fmt.Fprintf(w, "epoch %d/%d: no validation  (cost %.4f, %.1fs)\n", e.Epoch+1, epochs, e.Cost, e.Seconds)
+		return
+	}
 	if e.Averaged {
 		fmt.Fprintf(w, "averaged weights: validation accuracy %.2f%%%s  (%.1fs)\n", 100*e.Validation, through, e.Seconds)
 		return
@@ -117,6 +135,9 @@ func plotCurves(path string, res *train.Result, title string) error {
 		test = append(test, 100*e.Test)
 	}
 	series := []viz.Series{{Name: "validation %", Y: val}, {Name: "test %", Y: test}}
+	if len(res.Epochs) > 0 && res.Epochs[0].NoValidation {
+		series = series[1:]
+	}
 	if len(res.Epochs) > 0 && res.Epochs[0].Metric != "" {
 		for i, e := range res.Epochs {
 			val[i] = e.Validation

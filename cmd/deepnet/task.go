@@ -29,6 +29,9 @@ type task interface {
 	// returns a line for the header ("" for none).
 	prepare(f *trainFlags, cfg *train.Config) (string, error)
 	objective(net *nn.Network, cfg train.Config) (train.Objective, error)
+	// classes is the number of classes of the labels (0: not a
+	// classifier's data).
+	classes() int
 	// describe says what is trained on, for the header.
 	describe() string
 	// dataName names the data in a model file's training info.
@@ -81,8 +84,13 @@ func (t *imagesTask) objective(net *nn.Network, cfg train.Config) (train.Objecti
 	return train.NewClassification(net, t.d, cfg)
 }
 
+func (t *imagesTask) classes() int { return classCount(t.d) }
+
 func (t *imagesTask) describe() string {
 	d := t.d
+	if d.Validation.N == 0 {
+		return fmt.Sprintf("%d images (no validation, test %d)", d.Train.N, d.Test.N)
+	}
 	return fmt.Sprintf("%d images (validation %d, test %d)", d.Train.N, d.Validation.N, d.Test.N)
 }
 
@@ -113,6 +121,8 @@ func (t *textTask) prepare(*trainFlags, *train.Config) (string, error) { return 
 func (t *textTask) objective(net *nn.Network, cfg train.Config) (train.Objective, error) {
 	return lm.NewObjective(net, t.corpus, cfg)
 }
+
+func (t *textTask) classes() int { return 0 }
 
 func (t *textTask) describe() string {
 	c := t.corpus

@@ -36,6 +36,10 @@ func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	if err := c.checkTransfer(); err != nil {
+		return err
+	}
+	c.final(&cfg)
 	g.apply(&cfg)
 	if g.rank() > 0 {
 		*c.metrics, *c.plot, *c.out, *c.serve = "", "", "", ""
@@ -58,6 +62,9 @@ func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Wri
 	if err := c.useDBN(&netCfg); err != nil {
 		return err
 	}
+	if err := c.useFrom(&netCfg, tk.classes()); err != nil {
+		return err
+	}
 	if err := c.checkDecay(cfg, tk.examples(cfg.Batch)); err != nil {
 		return err
 	}
@@ -67,6 +74,9 @@ func trainAs(ctx context.Context, g *peers, args []string, stdout, stderr io.Wri
 	}
 	net, err := c.network(netCfg, cfg)
 	if err != nil {
+		return err
+	}
+	if err := c.transfer(net, &cfg); err != nil {
 		return err
 	}
 	obj, err := tk.objective(net, cfg)
@@ -131,6 +141,16 @@ type trainCmd struct {
 	initFrom *string
 	dbn      *rbm.DBN
 	initLine string
+	// from, freeze, fresh and etaPretrained are --from, --freeze, --fresh
+	// and --eta-pretrained (transfer.go): src is --from's network, loaded;
+	// pretrained the layers that started from saved weights (--from's or
+	// --init-from's); transferLines what the header says of them.
+	from, freeze  *string
+	fresh         *string
+	etaPretrained *float64
+	src           *nn.Network
+	pretrained    []int
+	transferLines []string
 }
 
 func newTrainCmd() *trainCmd {
@@ -142,6 +162,11 @@ func newTrainCmd() *trainCmd {
 	c.checkpoint = c.outs.dir(fs, "checkpoint", "save the run's state into this directory after every epoch")
 	c.resume = fs.String("resume", "", "continue the run whose checkpoint directory this is (its flags are reused; flags given here override them)")
 	c.serve = fs.String("serve", "", "serve a page that shows the training live (curves, kernels, mistakes) at this address, HOST:PORT such as 127.0.0.1:8080, until training ends")
+	c.from = fs.String("from", "", "fine-tune or transfer: start from the weights of this model file (deepnet train --out) in every layer that fits; its network is the one trained unless --net gives another (layers matched by position, kind and shape), with a fresh softmax layer when the number of classes differs; not with --init-from")
+	c.freeze = fs.String("freeze", "", freezeUsage)
+	c.fresh = fs.String("fresh", "", freshUsage)
+	c.etaPretrained = fs.Float64("eta-pretrained", 0, "the learning rate η > 0 of the layers --from or --init-from loaded, on the run's schedule (default: --eta, as the other layers)")
+	fs.BoolVar(&c.noValidation, "no-validation", false, "a final model: train on the training and validation images together (all 60,000 of MNIST) for the preset's epochs and keep the last epoch's weights, or the averaged ones with --average, with no selection; report that model's test accuracy")
 	c.initFrom = fs.String("init-from", "", "start from the weights of this deep belief net (deepnet dbn --out): fine-tuning; its network, \"fc:500:sigmoid fc:500:sigmoid fc:2000:sigmoid softmax:10\" for 784-500-500-2000, is the one trained unless --net gives another with the same weighted layers (dropout may be added)")
 	return c
 }
@@ -213,6 +238,9 @@ func (c *trainCmd) useCheckpoint(cfg *train.Config, info model.Info) error {
 	cmdline, _ := json.Marshal(withoutFlag(c.args, "serve")) // a resumed run serves only if asked again
 	cfg.Checkpoint, cfg.Info = filepath.Join(*c.checkpoint, checkpointFile), info
 	cfg.Info.Extra = map[string]string{"args": string(cmdline)}
+	if c.pretrained != nil {
+		cfg.Info.Extra[pretrainedKey] = formatIndices(c.pretrained)
+	}
 	return nil
 }
 

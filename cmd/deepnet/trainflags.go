@@ -3,12 +3,10 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
 
-	"github.com/deepnet-go/deepnet/data"
 	"github.com/deepnet-go/deepnet/data/augment"
 	"github.com/deepnet-go/deepnet/model"
 	"github.com/deepnet-go/deepnet/nn"
@@ -38,18 +36,23 @@ type trainFlags struct {
 	schedule             string
 	trainLimit, patience int
 	perClass             int
-	average, selectLast  int
-	shift                int
-	rotate, scale        float64
-	elastic              string
-	teachers             string
-	text                 string
-	seq                  int
-	teacherWeight        float64
-	teacherTemp          float64
-	seed                 *uint64
-	dataDir, tta         *string
-	machine              machine
+	labelsFirst          bool
+	classes              string
+	// noValidation is train's --no-validation (other commands leave it
+	// false): a final model, trained on the validation images too.
+	noValidation        bool
+	average, selectLast int
+	shift               int
+	rotate, scale       float64
+	elastic             string
+	teachers            string
+	text                string
+	seq                 int
+	teacherWeight       float64
+	teacherTemp         float64
+	seed                *uint64
+	dataDir, tta        *string
+	machine             machine
 }
 
 func newTrainFlags(name string) *trainFlags {
@@ -71,7 +74,9 @@ func newTrainFlags(name string) *trainFlags {
 	f.seed = seedFlag(fs)
 	f.dataDir = dataFlag(fs)
 	fs.IntVar(&f.trainLimit, "train-limit", 0, "train on the first N training images only (0: all)")
-	fs.IntVar(&f.perClass, "labels-per-class", 0, "train on the first N training images of each class only (after --train-limit): the labelled images of a semi-supervised run (0: all)")
+	fs.IntVar(&f.perClass, "labels-per-class", 0, "train on N training images of each class only, chosen by --seed (after --train-limit and --classes): the labelled images of a semi-supervised run (0: all)")
+	fs.BoolVar(&f.labelsFirst, "labels-first", false, "with --labels-per-class: the first N images of each class, not N chosen by the seed (what --labels-per-class did before issue 21)")
+	fs.StringVar(&f.classes, "classes", "", classesUsage)
 	fs.IntVar(&f.patience, "patience", 0, "stop after this many epochs without a better validation accuracy (0: never)")
 	fs.IntVar(&f.average, "average", 0, "also evaluate the mean of the weights of the last N epochs, after recomputing batch normalisation's statistics (stochastic weight averaging; 0: off; default: the preset's)")
 	fs.IntVar(&f.selectLast, "select-last", 0, "choose the best validation epoch among the last N epochs and the averaged weights only (0: among all epochs, as network3; default: the preset's)")
@@ -119,6 +124,14 @@ func (f *trainFlags) checkValues() error {
 		{"seq", f.seq >= 1 && f.seq <= 100000, "a window of 1 to 100000 bytes"},
 	}); err != nil {
 		return err
+	}
+	if f.labelsFirst && f.perClass == 0 {
+		return fmt.Errorf("--labels-first says which images --labels-per-class N keeps; give --labels-per-class too")
+	}
+	if f.given("classes") {
+		if _, err := parseClasses(f.classes); err != nil {
+			return err
+		}
 	}
 	for _, name := range []string{"teacher-weight", "teacher-temperature"} {
 		if f.given(name) && f.teachers == "" {
@@ -186,6 +199,9 @@ func (f *trainFlags) override(p train.Preset) (train.Preset, error) {
 	set("scale", func() { p.Augment.MaxScale = f.scale })
 	set("tta", func() { p.TTA = *f.tta })
 	set("seq", func() { p.Seq = f.seq })
+	if f.noValidation && !f.given("select-last") {
+		p.SelectLast = 0 // a final model selects nothing
+	}
 	if f.given("elastic") {
 		alpha, sigma, err := parseElastic(f.elastic)
 		if err != nil {
@@ -322,27 +338,6 @@ func (f *trainFlags) checkDecay(cfg train.Config, n int) error {
 		cfg.Lambda, cfg.Eta, b, b, decay, float64(b)/cfg.Eta)
 }
 
-// loadData finds and loads MNIST, applies --train-limit and, for presets
-// that need it, expands the training set.
-func (f *trainFlags) loadData(p train.Preset, log io.Writer) (*data.Splits, error) {
-	d, err := loadMNIST(*f.dataDir, log)
-	if err != nil {
-		return nil, err
-	}
-	if f.trainLimit > 0 && f.trainLimit < d.Train.N {
-		d.Train = d.Train.Slice(0, f.trainLimit)
-	}
-	if f.perClass > 0 {
-		d.Train = firstOfEachClass(d.Train, f.perClass)
-	}
-	if p.Expanded {
-		if d.Train, err = loadExpanded(d.Train, *f.seed, log); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
-}
-
 // info is the model.Info of a run of preset p with cfg on the data named
 // dataName, before its result is known.
 func (f *trainFlags) info(p train.Preset, cfg train.Config, dataName string) model.Info {
@@ -362,7 +357,7 @@ func (f *trainFlags) info(p train.Preset, cfg train.Config, dataName string) mod
 func withBest(info model.Info, res *train.Result, views []augment.View) model.Info {
 	best, _ := res.Best()
 	info.BestEpoch, info.ValidationAccuracy, info.TestAccuracy = res.BestEpoch+1, res.BestValidation, res.TestAtBest
-	info.AveragedEpochs = best.AveragedEpochs
+	info.AveragedEpochs, info.Final = best.AveragedEpochs, best.NoValidation
 	if best.Views > 0 {
 		info.Views = augment.FormatViews(views)
 	}
