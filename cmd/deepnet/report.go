@@ -36,7 +36,7 @@ func (c *trainCmd) printHeader(w io.Writer, netCfg nn.Config, cfg train.Config, 
 	if line := viewsLine(cfg.Views); line != "" {
 		fmt.Fprintln(w, line)
 	}
-	if presetAsIs(p, c.saved != nil, cfg.Teacher != nil) {
+	if presetAsIs(p, c.saved != nil, cfg.Teacher != nil) && !c.otherData() {
 		fmt.Fprintf(w, "expect   %s\n", p.Expect)
 	}
 	if c.saved != nil {
@@ -96,6 +96,17 @@ func (c *trainCmd) printBest(w io.Writer, res *train.Result, cfg train.Config, t
 func presetAsIs(p train.Preset, resumed, teacher bool) bool {
 	orig, err := train.LookupPreset(p.Name)
 	return err == nil && p.Expect != "" && reflect.DeepEqual(p, orig) && !resumed && !teacher
+}
+
+// otherData reports whether a flag changes the data or the starting
+// weights the preset's Expect line was measured with.
+func (c *trainCmd) otherData() bool {
+	for _, name := range []string{"data", "classes", "labels-per-class", "train-limit", "from", "init-from", "no-validation"} {
+		if c.given(name) {
+			return true
+		}
+	}
+	return false
 }
 
 func printEpoch(w io.Writer, e train.Epoch, epochs int) {

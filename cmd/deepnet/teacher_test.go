@@ -94,3 +94,29 @@ func TestPresetAsIs(t *testing.T) {
 		t.Error("a changed preset: an expect line")
 	}
 }
+
+// TestExpectOnlyOnThePresetsData: the preset's Expect line was measured on
+// its own data from its own initial weights, so a flag that changes either
+// (other data, a subset of classes or labels, a limit, starting weights, no
+// validation) voids it, as a changed preset setting does.
+func TestExpectOnlyOnThePresetsData(t *testing.T) {
+	for _, args := range [][]string{
+		{"--data", "d"}, {"--classes", "0-4"}, {"--labels-per-class", "100"}, {"--train-limit", "500"},
+		{"--from", "m.safetensors"}, {"--init-from", "dbn.safetensors"}, {"--no-validation"},
+	} {
+		c := newTrainCmd()
+		if err := c.fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		if !c.otherData() {
+			t.Errorf("%v: the Expect line would be printed", args)
+		}
+	}
+	c := newTrainCmd()
+	if err := c.fs.Parse([]string{"--seed", "2", "--workers", "1", "--out", "m.safetensors"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.otherData() {
+		t.Errorf("--seed, --workers and --out void the Expect line")
+	}
+}
