@@ -1,6 +1,7 @@
 package onnx
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -34,8 +35,9 @@ func testSpecs(t testing.TB) map[string]string {
 }
 
 // randomNet builds spec on 28×28 images with every parameter drawn
-// afresh (batch normalisation's variances positive), so that no
-// parameter is a constant an export could get wrong unseen.
+// afresh, weights of about the size of trained ones (batch
+// normalisation's variances positive), so that no parameter is a
+// constant an export could get wrong unseen.
 func randomNet(t testing.TB, spec string, seed uint64) *nn.Network {
 	t.Helper()
 	s, err := nn.ParseSpec(spec)
@@ -48,13 +50,14 @@ func randomNet(t testing.TB, spec string, seed uint64) *nn.Network {
 	}
 	rng := rand.New(rand.NewPCG(seed, 7))
 	for _, p := range net.Params() {
+		std := 0.1 // biases, batch normalisation's scales and shifts
+		if sh := p.Value.Shape; len(sh) > 1 {
+			std = 0.7 / math.Sqrt(float64(p.Value.Len()/sh[0])) // as trained weights: about 1/√fan-in
+		}
 		for i := range p.Value.Data {
-			v := float32(rng.NormFloat64() * 0.3)
-			switch {
-			case strings.HasSuffix(p.Name, "running_var"):
+			v := float32(rng.NormFloat64() * std)
+			if strings.HasSuffix(p.Name, "running_var") {
 				v = 0.5 + float32(rng.Float64())
-			case p.Grad == nil || len(p.Value.Shape) == 1:
-				v *= 0.5
 			}
 			p.Value.Data[i] = v
 		}
