@@ -204,8 +204,12 @@ func (im *importer) node(n *node) error {
 	if !ok {
 		return &UnsupportedError{Op: n.GetOpType(), Node: n.GetName()}
 	}
-	if im.pending == pendBias && n.GetOpType() != "Add" {
+	switch {
+	case im.pending == pendBias && n.GetOpType() != "Add":
 		im.pending = pendNone
+	case im.pending == pendReshape && n.GetOpType() != "Transpose",
+		im.pending == pendRecurrent && n.GetOpType() != "Squeeze":
+		return formatErr(n.GetName(), "%s after %s", n.GetOpType(), im.pending)
 	}
 	return f(im, n)
 }
