@@ -37,6 +37,19 @@
 // kinds (embed, and kinds registered outside nn) are refused with an
 // *UnsupportedError naming the kind.
 //
+// # Import
+//
+// Decode reads opsets 9 to 21 of the default domain. It follows the graph
+// from its one input ([N][C][H][W], [N][C] or [T][N][C], N any) to its one
+// output, node by node; every node must lie on that chain and read the
+// chain's tensor as its first input (either input of Add and Mul), its
+// other inputs being initializers or Constant nodes. Identity nodes
+// import as nothing, and so does a Flatten (or a Reshape to [N][-1]) of
+// images before a fully-connected layer, which flattens them itself.
+// Consecutive recurrent nodes of one cell and size whose names share the
+// prefix before their last "/" (one deepnet layer, or one PyTorch module)
+// become one stacked layer ("lstm:64x2").
+//
 // # Invariants
 //
 //   - Encode is deterministic: the same network and metadata give the
