@@ -37,6 +37,15 @@ func benchAs(g *peers, args []string, stdout, stderr io.Writer) error {
 	if err := b.outs.check(); err != nil {
 		return err
 	}
+	if *b.onnx != "" && !*b.infer {
+		return fmt.Errorf("--onnx writes the network --infer times; give --infer too")
+	}
+	if *b.infer {
+		if g != nil {
+			return fmt.Errorf("--infer times one process; run it without mpirun")
+		}
+		return b.timeInference(netCfg, stdout)
+	}
 	data := p
 	data.Expanded = false // the speed of a step does not depend on it
 	tk, err := newTask(b.trainFlags, data, stderr)
@@ -100,6 +109,8 @@ type benchCmd struct {
 	outs       outputs
 	images     *int
 	cpuprofile *string
+	infer      *bool
+	onnx       *string
 }
 
 func parseBench(args []string, stderr io.Writer) (*benchCmd, error) {
@@ -107,6 +118,8 @@ func parseBench(args []string, stderr io.Writer) (*benchCmd, error) {
 	b.defaultPreset = "relu"
 	b.images = b.fs.Int("images", 20000, "train on this many examples (images, or windows of a text's rows), 1 or more (after a warm-up of 20 mini-batches)")
 	b.cpuprofile = b.outs.stream(b.fs, "cpuprofile", "write a CPU profile of the timed part to this file")
+	b.infer = b.fs.Bool("infer", false, "time inference instead of training: images per second at batch 1 and 64 (--images at each), on random weights and images")
+	b.onnx = b.outs.file(b.fs, "onnx", "with --infer: also write the network timed as an ONNX file (for onnx/testdata/ort/bench.js)")
 	if err := parseFlags(b.fs, args, stderr); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -30,5 +32,27 @@ func TestBench(t *testing.T) {
 	}
 	if !regexp.MustCompile(`train_images_per_sec [1-9][0-9]*`).MatchString(out) {
 		t.Errorf("no rate:\n%s", out)
+	}
+}
+
+// TestBenchInfer times inference at batch 1 and 64 without MNIST, and
+// writes the network timed as ONNX with --onnx.
+func TestBenchInfer(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "net.onnx")
+	code, out, errOut := deepnet(t, "bench", "--infer", "--net", "conv:2x5x5 maxpool:2 fc:10:relu softmax:10", "--images", "64", "--onnx", file)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, b := range []string{"1", "64"} {
+		if !regexp.MustCompile(`infer_batch` + b + `_images_per_sec [1-9][0-9]*`).MatchString(out) {
+			t.Errorf("no rate at batch %s:\n%s", b, out)
+		}
+	}
+	if _, err := os.Stat(file); err != nil {
+		t.Error(err)
+	}
+	code, _, errOut = deepnet(t, "bench", "--onnx", file)
+	if code != 1 || !strings.Contains(errOut, "--infer") {
+		t.Errorf("--onnx without --infer: exit %d, %s", code, errOut)
 	}
 }

@@ -40,6 +40,8 @@ var commands = []command{
 	{"dbn", "train a deep belief net on MNIST greedily, an RBM at a time (784-500-500-2000 with the labels by default)", runDBN},
 	{"loglik", "measure an RBM's log-likelihood of the test images in nats, by annealed importance sampling", runLoglik},
 	{"generate", "draw an RBM's or a deep belief net's filters, samples, a Gibbs chain (GIF) and reconstructions", runGenerate},
+	{"export", "write a saved model as an ONNX file (--onnx OUT.onnx), for ONNX Runtime, PyTorch and other ONNX tools", runExport},
+	{"import", "read an ONNX file (a chain of conv, pooling, dense, activations, batchnorm, dropout, softmax, RNN/LSTM/GRU) into a model file", runImport},
 }
 
 func main() {
