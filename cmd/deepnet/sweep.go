@@ -91,19 +91,16 @@ func parseSweep(args []string, stderr io.Writer) (*sweepCmd, error) {
 		fmt.Fprint(stderr, sweepUsage)
 		fs.PrintDefaults()
 	}
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, errUsage
+	pos, err := parseFlagsAndArgs(fs, args, stderr)
+	if err != nil {
+		return nil, err
 	}
-	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "deepnet sweep: want SETTINGS DIR, got %q\n", fs.Args())
+	if len(pos) != 2 {
+		fmt.Fprintf(stderr, "deepnet sweep: want SETTINGS DIR, got %q\n", pos)
 		fs.Usage()
 		return nil, errUsage
 	}
-	c.settings, c.dir = fs.Arg(0), fs.Arg(1)
+	c.settings, c.dir = pos[0], pos[1]
 	return c, c.check()
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,23 +22,24 @@ func runSweepTask(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "usage: deepnet sweep task [--workers N] DIR [INDEX]\n\nTrains run INDEX of the sweep in DIR (default: $SLURM_ARRAY_TASK_ID, else $JOB_COMPLETION_INDEX), resuming it from its checkpoint.")
 		fs.PrintDefaults()
 	}
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	pos, err := parseFlagsAndArgs(fs, args, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() < 1 || fs.NArg() > 2 {
+	if len(pos) < 1 || len(pos) > 2 {
 		fs.Usage()
 		return errUsage
 	}
-	d := sweep.Dir(fs.Arg(0))
+	d := sweep.Dir(pos[0])
 	p, err := readPlan(d)
 	if err != nil {
 		return err
 	}
-	i, err := taskIndex(fs.Arg(1))
+	index := ""
+	if len(pos) == 2 {
+		index = pos[1]
+	}
+	i, err := taskIndex(index)
 	if err != nil {
 		return err
 	}
@@ -106,18 +106,15 @@ func runSweepReport(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "usage: deepnet sweep report [--runs] DIR\n\nFor each setting of the sweep in DIR, the mean and standard deviation over its seeds of the validation and test accuracies of the epoch each run selected on validation.")
 		fs.PrintDefaults()
 	}
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	pos, err := parseFlagsAndArgs(fs, args, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fs.Usage()
 		return errUsage
 	}
-	d := sweep.Dir(fs.Arg(0))
+	d := sweep.Dir(pos[0])
 	p, err := readPlan(d)
 	if err != nil {
 		return err
